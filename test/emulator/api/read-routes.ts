@@ -1,0 +1,4 @@
+/** TODO(#2): being written. */
+import type { Route } from '../router.js'
+
+export const readRoutes: Route[] = []

@@ -1,0 +1,34 @@
+/**
+ * What every handler of the emulator can reach: the world, the settings, the git repositories,
+ * the public URLs and the log of requests.
+ */
+import type { GitRepository } from './git/git-store.js'
+import type { Repository, World } from './model.js'
+import type { EmulatorSettings } from './settings.js'
+
+export interface RequestLogEntry {
+  at: number
+  server: 'web' | 'api'
+  method: string
+  /** Path and query; never contains a credential (the query `access_token` is masked). */
+  path: string
+  status: number
+  credential: string | null
+}
+
+export interface Emulator {
+  readonly world: World
+  settings: EmulatorSettings
+  /** e.g. http://127.0.0.1:40001 — stands for https://bitbucket.org */
+  readonly webUrl: string
+  /** e.g. http://127.0.0.1:40002 — stands for https://api.bitbucket.org */
+  readonly apiUrl: string
+  readonly dataDir: string
+  /** The bare repository behind a repository record. */
+  git(repo: Repository): GitRepository
+  /** Every secret the emulator issued since it started, so tests can scan output for them. */
+  readonly issuedSecrets: string[]
+  /** Records an issued secret (token, code, consumer secret) for the leak scan. */
+  issued(secret: string): void
+  readonly requestLog: RequestLogEntry[]
+}

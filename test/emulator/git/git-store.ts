@@ -1,0 +1,288 @@
+/**
+ * Real bare git repositories, written only by git itself (plumbing commands), so that `git log`
+ * and `git clone` are the judges of what the emulator did.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+
+export const ZERO_SHA = '0'.repeat(40)
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: string,
+    readonly code: number | null,
+  ) {
+    super(message)
+  }
+}
+
+interface RunOptions {
+  env?: Record<string, string>
+  input?: Buffer | string
+}
+
+/** Runs git in `gitDir` and resolves with its stdout; rejects with stderr on a non-zero exit. */
+export function git(gitDir: string, args: string[], options: RunOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      env: { ...process.env, GIT_DIR: gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (c: Buffer) => out.push(c))
+    child.stderr.on('data', (c: Buffer) => err.push(c))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8')
+      if (code === 0) resolve(Buffer.concat(out))
+      else reject(new GitError(`git ${args[0]} failed: ${stderr.trim()}`, stderr, code))
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+export interface TreeEntry {
+  /** Path from the repository root, no leading slash. */
+  path: string
+  type: 'blob' | 'tree' | 'commit'
+  mode: string
+  sha: string
+  /** Bytes, for blobs. */
+  size: number | null
+}
+
+export interface CommitInfo {
+  hash: string
+  parents: string[]
+  authorName: string
+  authorEmail: string
+  /** ISO-8601 with offset. */
+  date: string
+  message: string
+}
+
+export interface FileChange {
+  path: string
+  /** A blob already written with `writeBlob*`. */
+  blob: string
+  /** '100644', '100755' (executable) or '120000' (link). */
+  mode: string
+}
+
+export interface NewCommit {
+  parent: string | null
+  changes: readonly FileChange[]
+  deletions: readonly string[]
+  message: string
+  authorName: string
+  authorEmail: string
+  committerName?: string
+  committerEmail?: string
+}
+
+/** One bare repository and the operations the emulator needs on it. */
+export class GitRepository {
+  private lock: Promise<unknown> = Promise.resolve()
+
+  constructor(readonly gitDir: string) {}
+
+  /** Creates the bare repository (main branch `initialBranch`) with pushes over HTTP allowed. */
+  async init(initialBranch: string): Promise<void> {
+    await git(this.gitDir, ['init', '--quiet', '--bare', `--initial-branch=${initialBranch}`, this.gitDir])
+    await git(this.gitDir, ['config', 'http.receivepack', 'true'])
+    await git(this.gitDir, ['config', 'uploadpack.allowAnySHA1InWant', 'true'])
+  }
+
+  /** Runs `fn` with no other writer on this repository. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn)
+    this.lock = run.catch(() => undefined)
+    return run
+  }
+
+  /** The full SHA of a commit named by SHA (full or abbreviated) or branch; null when unknown. */
+  async resolveCommit(rev: string): Promise<string | null> {
+    if (rev.startsWith('-') || rev.includes('..') || rev.length === 0) return null
+    const candidates = /^[0-9a-f]{4,40}$/i.test(rev) ? [`${rev}^{commit}`, `refs/heads/${rev}^{commit}`] : [`refs/heads/${rev}^{commit}`, `refs/tags/${rev}^{commit}`]
+    for (const candidate of candidates) {
+      try {
+        return (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', candidate])).toString().trim()
+      } catch {
+        // try the next spelling
+      }
+    }
+    return null
+  }
+
+  async branches(): Promise<{ name: string; sha: string }[]> {
+    const out = (await git(this.gitDir, ['for-each-ref', '--format=%(objectname) %(refname:strip=2)', 'refs/heads/'])).toString()
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => ({ sha: line.slice(0, 40), name: line.slice(41) }))
+  }
+
+  async branchTip(name: string): Promise<string | null> {
+    try {
+      return (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}^{commit}`])).toString().trim()
+    } catch {
+      return null
+    }
+  }
+
+  /** The branch HEAD points at (the repository's main branch). */
+  async headBranch(): Promise<string> {
+    return (await git(this.gitDir, ['symbolic-ref', '--short', 'HEAD'])).toString().trim()
+  }
+
+  async setHeadBranch(name: string): Promise<void> {
+    await git(this.gitDir, ['symbolic-ref', 'HEAD', `refs/heads/${name}`])
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.branches()).length === 0
+  }
+
+  async commitInfo(sha: string): Promise<CommitInfo> {
+    const out = (await git(this.gitDir, ['show', '-s', '--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%B', sha])).toString()
+    const [hash, parents, authorName, authorEmail, date, ...rest] = out.split('\0')
+    return {
+      hash: hash!,
+      parents: parents ? parents.split(' ').filter(Boolean) : [],
+      authorName: authorName!,
+      authorEmail: authorEmail!,
+      date: date!,
+      message: rest.join('\0').replace(/\n$/, ''),
+    }
+  }
+
+  /**
+   * Entries of a tree. `dir` is '' for the root; `recursive` walks every level below it
+   * (breadth-first order is the caller's business).
+   */
+  async listTree(commit: string, dir: string, recursive = false): Promise<TreeEntry[]> {
+    const treeish = dir === '' ? commit : `${commit}:${dir}`
+    const args = ['ls-tree', '-z', '-l', '-t']
+    if (recursive) args.push('-r')
+    args.push(treeish)
+    const out = (await git(this.gitDir, args)).toString('utf8')
+    const prefix = dir === '' ? '' : `${dir}/`
+    return out
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => {
+        const tab = line.indexOf('\t')
+        const [mode, type, sha, size] = line.slice(0, tab).split(/\s+/)
+        return { mode: mode!, type: type as TreeEntry['type'], sha: sha!, size: size === '-' ? null : Number(size), path: prefix + line.slice(tab + 1) }
+      })
+  }
+
+  /** The entry at `path` in `commit`, or null. '' is the root tree. */
+  async entry(commit: string, path: string): Promise<TreeEntry | null> {
+    if (path === '') {
+      const sha = (await git(this.gitDir, ['rev-parse', `${commit}^{tree}`])).toString().trim()
+      return { path: '', type: 'tree', mode: '040000', sha, size: null }
+    }
+    const out = (await git(this.gitDir, ['ls-tree', '-z', '-l', commit, '--', path])).toString('utf8')
+    const line = out.split('\0').find(Boolean)
+    if (!line) return null
+    const tab = line.indexOf('\t')
+    if (line.slice(tab + 1) !== path) return null
+    const [mode, type, sha, size] = line.slice(0, tab).split(/\s+/)
+    return { mode: mode!, type: type as TreeEntry['type'], sha: sha!, size: size === '-' ? null : Number(size), path }
+  }
+
+  /** A blob's bytes as a stream. */
+  readBlob(sha: string): Readable {
+    const child = spawn('git', ['cat-file', 'blob', sha], { env: { ...process.env, GIT_DIR: this.gitDir }, stdio: ['ignore', 'pipe', 'ignore'] })
+    return child.stdout
+  }
+
+  async readBlobBuffer(sha: string): Promise<Buffer> {
+    return git(this.gitDir, ['cat-file', 'blob', sha])
+  }
+
+  /** Writes a file from disk as a blob (git streams large files) and returns its SHA. */
+  async writeBlobFromFile(file: string): Promise<string> {
+    return (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--', file])).toString().trim()
+  }
+
+  async writeBlob(content: Buffer | string): Promise<string> {
+    return (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--stdin'], { input: content })).toString().trim()
+  }
+
+  /**
+   * Builds a commit from `parent`'s tree plus the changes, through a private index file, and
+   * returns its SHA. No ref moves: the caller decides with `moveBranch`.
+   */
+  async createCommit(spec: NewCommit): Promise<string> {
+    const scratch = await mkdtemp(join(tmpdir(), 'emu-index-'))
+    const env = { GIT_INDEX_FILE: join(scratch, 'index') }
+    try {
+      if (spec.parent) await git(this.gitDir, ['read-tree', spec.parent], { env })
+      else await git(this.gitDir, ['read-tree', '--empty'], { env })
+      const lines: string[] = []
+      for (const path of spec.deletions) lines.push(`0 ${ZERO_SHA}\t${path}`)
+      for (const change of spec.changes) lines.push(`${change.mode} ${change.blob}\t${change.path}`)
+      if (lines.length > 0) await git(this.gitDir, ['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' })
+      const tree = (await git(this.gitDir, ['write-tree'], { env })).toString().trim()
+      const args = ['commit-tree', tree]
+      if (spec.parent) args.push('-p', spec.parent)
+      return (
+        await git(this.gitDir, args, {
+          input: spec.message,
+          env: {
+            GIT_AUTHOR_NAME: spec.authorName,
+            GIT_AUTHOR_EMAIL: spec.authorEmail,
+            GIT_COMMITTER_NAME: spec.committerName ?? spec.authorName,
+            GIT_COMMITTER_EMAIL: spec.committerEmail ?? spec.authorEmail,
+          },
+        })
+      )
+        .toString()
+        .trim()
+    } finally {
+      await rm(scratch, { recursive: true, force: true })
+    }
+  }
+
+  /** Paths present in a commit's tree (files and links), for deletion checks. */
+  async hasPath(commit: string, path: string): Promise<boolean> {
+    return (await this.entry(commit, path)) !== null
+  }
+
+  /**
+   * Moves (or creates) a branch only if it still points at `expected` (null: must not exist).
+   * Returns false when another writer got there first.
+   */
+  async moveBranch(name: string, sha: string, expected: string | null): Promise<boolean> {
+    try {
+      await git(this.gitDir, ['update-ref', `refs/heads/${name}`, sha, expected ?? ZERO_SHA])
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Whether `name` is a valid branch name for git. */
+  async isValidBranchName(name: string): Promise<boolean> {
+    try {
+      await git(this.gitDir, ['check-ref-format', '--branch', name])
+      return !name.startsWith('-')
+    } catch {
+      return false
+    }
+  }
+
+  /** Bytes used on disk by objects (loose and packed). */
+  async sizeBytes(): Promise<number> {
+    const out = (await git(this.gitDir, ['count-objects', '-v'])).toString()
+    const kib = (key: string): number => Number(new RegExp(`^${key}: (\\d+)`, 'm').exec(out)?.[1] ?? 0)
+    return (kib('size') + kib('size-pack') + kib('size-garbage')) * 1024
+  }
+}
