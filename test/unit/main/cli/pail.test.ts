@@ -9,7 +9,7 @@ const version = (JSON.parse(readFileSync(new URL('../../../../package.json', imp
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
-  const code = await runCli(argv, (t) => (out += t), (t) => (err += t))
+  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) })
   return { code, out, err }
 }
 

@@ -1,0 +1,65 @@
+/**
+ * What every command needs, built from the environment: Pail's home, the provisioning file,
+ * Bitbucket's addresses, the secrets file and the auth service.
+ */
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { AuthService } from '../core/auth/auth-service.js'
+import { resolveEndpoints, type Endpoints } from '../core/config/endpoints.js'
+import { pailHome } from '../core/config/pail-home.js'
+import { loadProvisioning, provisioningPath, type Provisioning } from '../core/config/provisioning.js'
+import { systemClock, type Opener } from '../core/ports.js'
+import { FileSecretStore } from '../core/secrets/file-secret-store.js'
+
+export interface Output {
+  out(text: string): void
+  err(text: string): void
+}
+
+export interface CliContext extends Output {
+  env: NodeJS.ProcessEnv
+  home: string
+  provisioning: Provisioning
+  endpoints: Endpoints
+  auth: AuthService
+  /** Standard input as text (git's credential protocol). */
+  readStdin(): Promise<string>
+}
+
+/** A command's failure: one plain sentence (and what to do), printed without a stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message)
+  }
+}
+
+/** Opens URLs with the desktop's opener when there is a desktop; headless machines print instead. */
+export function systemOpener(env: NodeJS.ProcessEnv): Opener {
+  return {
+    open(url) {
+      const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open'
+      if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return Promise.resolve(false)
+      if (env.PAIL_NO_BROWSER === '1') return Promise.resolve(false)
+      return new Promise((resolve) => {
+        const child = spawn(command, [url], { stdio: 'ignore', detached: true })
+        child.once('error', () => resolve(false))
+        child.once('spawn', () => {
+          child.unref()
+          resolve(true)
+        })
+      })
+    },
+  }
+}
+
+export async function createCliContext(output: Output, env: NodeJS.ProcessEnv, readStdin: () => Promise<string>, opener?: Opener): Promise<CliContext> {
+  const home = pailHome(env)
+  const provisioning = await loadProvisioning(provisioningPath(home, env))
+  const endpoints = resolveEndpoints(provisioning, env)
+  const secrets = new FileSecretStore(join(home, 'secrets.json'))
+  const auth = new AuthService({ home, secrets, clock: systemClock, opener: opener ?? systemOpener(env), provisioning, endpoints })
+  return { ...output, env, home, provisioning, endpoints, auth, readStdin }
+}

@@ -1,0 +1,166 @@
+/**
+ * Hands out a valid access token for one account (DESIGN.md §3).
+ *
+ * - Refreshes ahead of expiry, trusting `expires_in` (bitbucket-api.md §1.5).
+ * - After a 401, refreshes once, unless another caller already did; the caller retries once.
+ * - One refresh at a time, whatever the number of callers: Bitbucket rotates refresh tokens, and
+ *   two parallel refreshes would race (§8.3.2).
+ * - Stores the rotated refresh token before the new access token is handed out (§8.3.3).
+ * - A refresh that Bitbucket refuses signs the account out with the reason, once; it never loops.
+ */
+import type { Clock } from '../ports.js'
+import type { SecretStore } from '../secrets/secret-store.js'
+import { secretKeys, type AccountRecord } from './account.js'
+import type { AccountStore } from './account-store.js'
+import { TokenEndpointError, type TokenGrant } from './oauth-client.js'
+
+/** The account cannot call Bitbucket until someone signs in again. */
+export class SignedOutError extends Error {
+  readonly code = 'auth.signed-out'
+}
+
+/** Gets a new access token: a refresh-token grant (oauth) or a new client-credentials grant. */
+export type Renewal = (refreshToken: string | null) => Promise<TokenGrant>
+
+export interface TokenSourceDeps {
+  accounts: AccountStore
+  secrets: SecretStore
+  clock: Clock
+  /** null for tokens that cannot be renewed (pasted access tokens and API tokens). */
+  renewal: Renewal | null
+}
+
+/** Refresh when less than this share of the token's life is left (at most 5 minutes ahead). */
+const REFRESH_AHEAD_SHARE = 0.2
+const REFRESH_AHEAD_MAX_MS = 5 * 60_000
+
+export class TokenSource {
+  private cached: string | null = null
+  private inflight: Promise<string> | null = null
+  /** How many renewals this source made (tests and `whoami` read it). */
+  refreshCount = 0
+
+  constructor(
+    private account: AccountRecord,
+    private readonly deps: TokenSourceDeps,
+  ) {}
+
+  get current(): AccountRecord {
+    return this.account
+  }
+
+  /** A token that is valid now, renewing it first when it is about to expire. */
+  async token(): Promise<string> {
+    this.assertSignedIn()
+    if (this.inflight) return this.inflight
+    const token = await this.stored()
+    if (token && !this.isDue()) return token
+    if (!this.deps.renewal) {
+      if (token && !this.isExpired()) return token
+      throw await this.signOut(token ? 'The saved access token has expired. Paste a new one to sign in again.' : 'Pail has no saved token for this account. Sign in again.')
+    }
+    return this.renew()
+  }
+
+  /**
+   * Called after Bitbucket answered 401 to `rejected`. Returns the token to retry with once, or
+   * null when there is none (the account is then signed out).
+   */
+  async afterUnauthorized(rejected: string): Promise<string | null> {
+    if (this.account.status === 'signed-out') return null
+    if (this.inflight) return this.inflight.catch(() => null)
+    const token = await this.stored()
+    if (token && token !== rejected) return token
+    if (!this.deps.renewal) {
+      await this.signOut('Bitbucket no longer accepts this token: it was revoked or has expired. Sign in again with a new one.')
+      return null
+    }
+    try {
+      return await this.renew()
+    } catch (error) {
+      if (error instanceof SignedOutError) return null
+      throw error
+    }
+  }
+
+  /** Forgets the cached token so the next call renews (git's credential `erase`). */
+  async invalidate(rejected: string): Promise<void> {
+    if ((await this.stored()) === rejected && this.deps.renewal) {
+      this.account = { ...this.account, accessTokenExpiresAt: 0 }
+      await this.deps.accounts.patch(this.account.id, { accessTokenExpiresAt: 0 })
+    }
+  }
+
+  private assertSignedIn(): void {
+    if (this.account.status === 'signed-out') throw new SignedOutError(this.account.signedOutReason ?? 'You are signed out. Sign in again.')
+  }
+
+  private async stored(): Promise<string | null> {
+    if (this.cached === null) this.cached = await this.deps.secrets.get(secretKeys.accessToken(this.account.id))
+    return this.cached
+  }
+
+  private isExpired(): boolean {
+    const expiresAt = this.account.accessTokenExpiresAt
+    return expiresAt !== null && expiresAt <= this.deps.clock.now()
+  }
+
+  private isDue(): boolean {
+    const expiresAt = this.account.accessTokenExpiresAt
+    if (expiresAt === null) return false
+    const lifetime = this.account.accessTokenLifetimeMs ?? REFRESH_AHEAD_MAX_MS
+    const ahead = Math.min(REFRESH_AHEAD_MAX_MS, lifetime * REFRESH_AHEAD_SHARE)
+    return expiresAt - this.deps.clock.now() <= ahead
+  }
+
+  private renew(): Promise<string> {
+    if (!this.inflight) {
+      this.inflight = this.renewOnce().finally(() => {
+        this.inflight = null
+      })
+    }
+    return this.inflight
+  }
+
+  private async renewOnce(): Promise<string> {
+    const { secrets, accounts } = this.deps
+    const id = this.account.id
+    let refreshToken: string | null = null
+    if (this.account.kind === 'oauth') {
+      refreshToken = await secrets.get(secretKeys.refreshToken(id))
+      if (!refreshToken) throw await this.signOut('Pail has lost its saved sign-in. Sign in again.')
+    }
+    let grant: TokenGrant
+    try {
+      grant = await this.deps.renewal!(refreshToken)
+    } catch (error) {
+      if (error instanceof TokenEndpointError && error.kind === 'rejected') {
+        throw await this.signOut(`Bitbucket no longer accepts Pail's saved sign-in (${error.code ?? 'refused'}). Sign in again.`)
+      }
+      throw error
+    }
+    this.refreshCount++
+    // The rotated refresh token first: once Bitbucket has issued it, the old one dies soon.
+    if (grant.refreshToken) await secrets.set(secretKeys.refreshToken(id), grant.refreshToken)
+    await secrets.set(secretKeys.accessToken(id), grant.accessToken)
+    this.cached = grant.accessToken
+    const change = {
+      accessTokenExpiresAt: grant.expiresAt,
+      accessTokenLifetimeMs: grant.lifetimeMs,
+      scopes: grant.scopes.length > 0 ? grant.scopes : this.account.scopes,
+    }
+    this.account = { ...this.account, ...change }
+    await accounts.patch(id, change)
+    return grant.accessToken
+  }
+
+  /** Marks the account signed out with `reason` and returns the error to throw. */
+  private async signOut(reason: string): Promise<SignedOutError> {
+    if (this.account.status !== 'signed-out') {
+      this.account = { ...this.account, status: 'signed-out', signedOutReason: reason }
+      await this.deps.accounts.patch(this.account.id, { status: 'signed-out', signedOutReason: reason })
+      await this.deps.secrets.delete(secretKeys.refreshToken(this.account.id))
+    }
+    return new SignedOutError(this.account.signedOutReason ?? reason)
+  }
+}

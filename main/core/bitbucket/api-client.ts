@@ -1,0 +1,119 @@
+/**
+ * Calls Bitbucket's REST API 2.0 with undici. Authenticates every request through an Authorizer,
+ * retries once after a 401 with what the Authorizer hands back, reads the granted scopes from
+ * `x-oauth-scopes` (bitbucket-api.md §2.2), follows `next` links only (§4.2), and turns error
+ * bodies — JSON envelopes or plain-text 429s (§5) — into BitbucketError.
+ */
+import { request, type Dispatcher } from 'undici'
+
+/** Supplies the Authorization header and a second chance after a 401. */
+export interface Authorizer {
+  header(): Promise<string>
+  /** After a 401 for `sent`: the header to retry with once, or null. */
+  afterUnauthorized(sent: string): Promise<string | null>
+}
+
+/** An error answer from Bitbucket, or a failure to reach it. */
+export class BitbucketError extends Error {
+  constructor(
+    /** HTTP status; 0 when Bitbucket could not be reached. */
+    readonly status: number,
+    message: string,
+    /** The envelope's `error.detail`, when there is one. */
+    readonly detail: unknown = null,
+  ) {
+    super(message)
+  }
+}
+
+export interface ApiResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}
+
+export interface ApiClientOptions {
+  apiUrl: string
+  authorizer: Authorizer
+  /** Told the scopes Bitbucket says the credential has, whenever a response carries them. */
+  onScopes?: (scopes: string[]) => void
+  dispatcher?: Dispatcher
+}
+
+function headerValue(headers: ApiResponse['headers'], name: string): string | undefined {
+  const value = headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+/** The message of Bitbucket's error envelope (§4.1), or the plain text of other answers. */
+function errorFrom(status: number, body: Buffer, contentType: string | undefined): BitbucketError {
+  const text = body.toString('utf8')
+  if (contentType?.includes('json')) {
+    try {
+      const parsed = JSON.parse(text) as { error?: { message?: string; detail?: unknown } }
+      if (parsed.error?.message) return new BitbucketError(status, parsed.error.message, parsed.error.detail ?? null)
+    } catch {
+      // fall through to the plain text
+    }
+  }
+  return new BitbucketError(status, text.trim().slice(0, 300) || `HTTP ${status}`)
+}
+
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  /** One request, authenticated, with the one retry after a 401. Non-2xx answers are returned, not thrown. */
+  async send(method: Dispatcher.HttpMethod, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<ApiResponse> {
+    const url = path.startsWith('http') ? path : `${this.options.apiUrl}${path}`
+    let auth = await this.options.authorizer.header()
+    let response = await this.once(method, url, auth, init)
+    if (response.status === 401) {
+      const retry = await this.options.authorizer.afterUnauthorized(auth)
+      if (retry) {
+        auth = retry
+        response = await this.once(method, url, auth, init)
+      }
+    }
+    const scopes = headerValue(response.headers, 'x-oauth-scopes')
+    if (scopes !== undefined) this.options.onScopes?.(scopes.split(/,\s*/).filter(Boolean))
+    return response
+  }
+
+  /** GET a JSON resource; throws BitbucketError for any non-2xx answer. */
+  async getJson<T>(path: string): Promise<T> {
+    const response = await this.send('GET', path, { headers: { accept: 'application/json' } })
+    if (response.status < 200 || response.status >= 300) throw errorFrom(response.status, response.body, headerValue(response.headers, 'content-type'))
+    return JSON.parse(response.body.toString('utf8')) as T
+  }
+
+  /** Every value of a paginated listing, following `next` (never building page URLs). */
+  async *paginate<T>(path: string): AsyncGenerator<T> {
+    let next: string | undefined = path
+    while (next) {
+      const page: { values: T[]; next?: string } = await this.getJson(next)
+      yield* page.values
+      next = page.next
+    }
+  }
+
+  /** Throws the BitbucketError for a non-2xx response. */
+  static check(response: ApiResponse): ApiResponse {
+    if (response.status >= 200 && response.status < 300) return response
+    throw errorFrom(response.status, response.body, headerValue(response.headers, 'content-type'))
+  }
+
+  private async once(method: Dispatcher.HttpMethod, url: string, authorization: string, init: { headers?: Record<string, string>; body?: string | Buffer }): Promise<ApiResponse> {
+    try {
+      const res = await request(url, {
+        method,
+        headers: { ...init.headers, authorization, 'user-agent': 'Pail' },
+        ...(init.body !== undefined ? { body: init.body } : {}),
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      })
+      const body = Buffer.from(await res.body.arrayBuffer())
+      return { status: res.statusCode, headers: res.headers, body }
+    } catch (error) {
+      throw new BitbucketError(0, `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+    }
+  }
+}
