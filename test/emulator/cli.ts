@@ -16,16 +16,24 @@ function fail(message: string): never {
   process.exit(2)
 }
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '0' },
-    'api-port': { type: 'string', default: '0' },
-    data: { type: 'string' },
-    'callback-url': { type: 'string' },
-    setting: { type: 'string', multiple: true, default: [] },
-  },
-  strict: true,
-})
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'api-port': { type: 'string', default: '0' },
+        data: { type: 'string' },
+        'callback-url': { type: 'string' },
+        setting: { type: 'string', multiple: true, default: [] },
+      },
+      strict: true,
+    })
+  } catch (error) {
+    return fail(`${(error as Error).message}. Options: --port N --api-port N --data DIR --callback-url URL --setting key=value`)
+  }
+}
+
+const { values } = parseOptions()
 
 const port = Number(values.port)
 const apiPort = Number(values['api-port'])

@@ -3,11 +3,10 @@
  * settings at run time, expires and revokes tokens, mints consumers and tokens with chosen
  * scopes, commits as another user to move a branch, and exposes the request log.
  */
-import { randomBytes } from 'node:crypto'
 import { ApiError, readBody, sendJson } from './http.js'
-import { digest, newToken, type CredentialKind, type RepositoryPermission } from './model.js'
+import { alphanumeric, digest, newToken, type CredentialKind, type RepositoryPermission } from './model.js'
 import type { Route, RequestContext } from './router.js'
-import { createRepository } from './seed.js'
+import { createRepository, UNATTENDED_CALLBACK_URL } from './seed.js'
 import type { EmulatorServer } from './server.js'
 
 async function jsonBody(ctx: RequestContext): Promise<Record<string, unknown>> {
@@ -122,9 +121,9 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
       template: '/_emulator/consumers',
       handler: async (ctx) => {
         const body = await jsonBody(ctx)
-        const key = randomBytes(9).toString('base64url')
-        const secret = randomBytes(24).toString('base64url')
-        const callbackUrl = body.callbackUrl === null ? null : typeof body.callbackUrl === 'string' ? body.callbackUrl : null
+        const key = alphanumeric(18)
+        const secret = alphanumeric(32)
+        const callbackUrl = body.callbackUrl === null ? null : typeof body.callbackUrl === 'string' ? body.callbackUrl : UNATTENDED_CALLBACK_URL
         world.data.consumers.push({ key, secretHash: digest(secret), name: typeof body.name === 'string' ? body.name : 'Test consumer', callbackUrl, isPrivate: body.isPrivate === true, scopes: scopes(body, ['account', 'repository:write']), ownerUuid: world.data.users[0]!.uuid })
         world.save()
         emulator.issued(secret)

@@ -120,6 +120,15 @@ export function newToken(length: number): string {
   return out.slice(0, length)
 }
 
+/**
+ * Consumer keys and secrets as Bitbucket shows them: letters and digits only (18 and 32 long),
+ * so clients that pass them to `curl -u` or Basic unchanged work as they do against Bitbucket.
+ */
+export function alphanumeric(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  return Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('')
+}
+
 export function newUuid(): string {
   return `{${randomUUID()}}`
 }
@@ -188,6 +197,17 @@ export class World {
 
   addRefreshToken(token: string, record: IssuedRefreshToken): void {
     this.data.refreshTokens[digest(token)] = record
+    this.save()
+  }
+
+  /** An authorization code's record, looked up by its digest like every other secret. */
+  authorizationCode(code: string): AuthorizationCode | undefined {
+    return this.data.codes[digest(code)]
+  }
+
+  /** Stores an authorization code under its digest (the state file never holds the code itself). */
+  addAuthorizationCode(code: string, record: AuthorizationCode): void {
+    this.data.codes[digest(code)] = record
     this.save()
   }
 }

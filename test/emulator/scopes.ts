@@ -3,7 +3,7 @@
  *
  * `oauth` is the OAuth 2.0 scope list of the operation's `security` entry and `apiToken` the
  * granular Atlassian API-token scopes of its `x-atlassian-oauth2-scopes` (bitbucket-api.md §2.1,
- * §2.3). test/emulator/scope-table.test.ts checks every row against ../shared/bitbucket-openapi.json.
+ * §2.3). test/emulator/spec/scope-table.test.ts checks every row against ../shared/bitbucket-openapi.json.
  */
 
 export interface Operation {

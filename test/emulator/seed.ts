@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Emulator } from './context.js'
-import { digest, newToken, newUuid, type Repository, type RepositoryPermission } from './model.js'
+import { alphanumeric, digest, newToken, newUuid, type Repository, type RepositoryPermission } from './model.js'
 
 export interface SeedCredentials {
   publicConsumer: { key: string; secret: string; callbackUrl: string }
@@ -18,10 +18,19 @@ export interface SeedCredentials {
   apiToken: { email: string; token: string }
 }
 
+/**
+ * Every consumer needs a callback URL, even one used only for client credentials (§1.8, §1.6);
+ * an unattended consumer's is never visited.
+ */
+export const UNATTENDED_CALLBACK_URL = 'http://127.0.0.1/unused-callback'
+
 export const SEED = {
   user: { nickname: 'alex-staff', displayName: 'Alex Staff', email: 'alex@example.com' },
   otherUser: { nickname: 'robin-remote', displayName: 'Robin Remote', email: 'robin@example.com' },
   workspace: 'pail-demo',
+  // Alex administers the workspace, so every repository in it is writable for Alex — read-only
+  // included: that one is read-only for Robin-like members. Tests that need a refused write give
+  // the second user read permission on a repository.
   repository: 'handbook',
   emptyRepository: 'empty-repo',
   readOnlyRepository: 'read-only',
@@ -100,14 +109,14 @@ export async function seedWorld(emulator: Emulator, callbackUrl: string): Promis
   await createRepository(emulator, { workspace: SEED.workspace, slug: SEED.readOnlyRepository, name: 'Read only', permissions: { [user.uuid]: 'read', [other.uuid]: 'admin' }, firstCommit: true })
 
   const credentials: SeedCredentials = {
-    publicConsumer: { key: randomBytes(9).toString('base64url'), secret: randomBytes(24).toString('base64url'), callbackUrl },
-    privateConsumer: { key: randomBytes(9).toString('base64url'), secret: randomBytes(24).toString('base64url') },
+    publicConsumer: { key: alphanumeric(18), secret: alphanumeric(32), callbackUrl },
+    privateConsumer: { key: alphanumeric(18), secret: alphanumeric(32) },
     repositoryAccessToken: `ATCTT3x${newToken(emulator.settings.tokenLength)}`,
     apiToken: { email: user.email, token: `ATATT3x${newToken(180)}` },
   }
   world.data.consumers.push(
     { key: credentials.publicConsumer.key, secretHash: digest(credentials.publicConsumer.secret), name: 'Pail', callbackUrl, isPrivate: false, scopes: [...SEED.consumerScopes], ownerUuid: user.uuid },
-    { key: credentials.privateConsumer.key, secretHash: digest(credentials.privateConsumer.secret), name: 'Pail unattended', callbackUrl: null, isPrivate: true, scopes: [...SEED.consumerScopes], ownerUuid: user.uuid },
+    { key: credentials.privateConsumer.key, secretHash: digest(credentials.privateConsumer.secret), name: 'Pail unattended', callbackUrl: UNATTENDED_CALLBACK_URL, isPrivate: true, scopes: [...SEED.consumerScopes], ownerUuid: user.uuid },
   )
   world.addAccessToken(credentials.repositoryAccessToken, {
     kind: 'repository-access-token', scopes: ['repository', 'repository:write'], userUuid: null, consumerKey: null,

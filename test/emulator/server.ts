@@ -4,10 +4,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { controlRoutes } from './control.js'
 import type { Emulator, RequestLogEntry } from './context.js'
-import { applyFault, FaultBox } from './faults.js'
+import { applyFault, FaultBox, sendRateLimited } from './faults.js'
 import { GitRepository } from './git/git-store.js'
 import { gitHttpRoutes } from './git/git-http.js'
 import { ApiError, noApiHere, sendError } from './http.js'
@@ -15,6 +16,7 @@ import { World, type Repository } from './model.js'
 import { oauthRoutes } from './oauth.js'
 import { readRoutes } from './api/read-routes.js'
 import { srcWriteRoutes } from './api/src-write.js'
+import { RateLimitExceeded } from './rate-limit.js'
 import { Router, type RequestContext } from './router.js'
 import { seedWorld, type SeedCredentials } from './seed.js'
 import { defaultSettings, mergeSettings, type EmulatorSettings } from './settings.js'
@@ -85,6 +87,9 @@ export class EmulatorServer implements Emulator {
 
   issued(secret: string): void {
     this.issuedSecrets.push(secret)
+    // `npm test` gives every emulator one ledger, then scans all test output for what it lists.
+    const ledger = process.env.PAIL_SECRET_LEDGER
+    if (ledger) appendFileSync(ledger, `${secret}\n`, { mode: 0o600 })
   }
 
   updateSettings(patch: Record<string, unknown>): EmulatorSettings {
@@ -175,7 +180,8 @@ export class EmulatorServer implements Emulator {
         res.destroy()
         return
       }
-      if (error instanceof ApiError) sendError(res, error)
+      if (error instanceof RateLimitExceeded) sendRateLimited(res, this.settings)
+      else if (error instanceof ApiError) sendError(res, error)
       else {
         process.stderr.write(`emulator: ${(error as Error).stack ?? String(error)}\n`)
         sendError(res, new ApiError(500, 'Something went wrong'))

@@ -30,6 +30,26 @@ export interface EmulatorSettings {
   denyErrorCode: string
   /** UNCONFIRMED §1.1: whether `POST /site/oauth2/revoke` exists. */
   revokeEndpoint: boolean
+  /** UNCONFIRMED §1.7: whether `code_challenge_method=plain` (RFC 7636 §4.2, and a challenge sent without a method) is taken. */
+  pkcePlainMethod: boolean
+  /** UNCONFIRMED §1.3: whether the token endpoint insists on a client secret (false: `client_id` alone, for a code or refresh grant). */
+  requireClientSecret: boolean
+  /** UNCONFIRMED §1.4: whether a client_credentials token response carries a `refresh_token`. */
+  clientCredentialsRefreshToken: boolean
+  /** UNCONFIRMED §1.4: whether `state` (the grant type) is in the responses of grants other than authorization_code. */
+  tokenStateOnEveryGrant: boolean
+  /**
+   * §1.6/§1.8: "No callback uri defined" was observed on the client_credentials grant too (composer PR #5335,
+   * soba #50): every consumer must have one (§1.8). Seeded and minted consumers have one; false relaxes it.
+   */
+  callbackUrlRequiredForAllGrants: boolean
+  /**
+   * UNCONFIRMED §1.8: 'string-prefix' is the documented rule; 'loopback-any-port' lets a loopback callback
+   * registered without a port take any port (RFC 8252 §7.3), as one third-party guide claims.
+   */
+  redirectUriMatch: 'string-prefix' | 'loopback-any-port'
+  /** UNCONFIRMED §1.3: the status of the HTML page answered to `Authorization: Bearer` at the token endpoint. */
+  tokenEndpointBearerStatus: number
   /** UNCONFIRMED §1.1: whether an `access_token` query parameter still authenticates API calls. */
   acceptAccessTokenQueryParameter: boolean
   /** UNCONFIRMED §2.2: whether `x-oauth-scopes` / `x-accepted-oauth-scopes` are still sent. */
@@ -46,6 +66,24 @@ export interface EmulatorSettings {
   maxDepthBeforeTimeout: number
   /** UNCONFIRMED §4.2: what a `pagelen` above 100 does. 'clamp' serves 100, 'error' answers 400. */
   pagelenOverMaximum: 'clamp' | 'error'
+  /** UNCONFIRMED §4.7: whether the `GET …/src` redirect names the main branch's tip SHA or the branch itself. */
+  srcRootRedirectTarget: 'sha' | 'branch'
+  /** §4.7: the message of the HTTP 555 envelope for a too-large `max_depth`; the real text is not recorded. */
+  maxDepthTimeoutMessage: string
+  /** UNCONFIRMED §4.7: `Content-Type` of a raw file whose name has no extension the emulator knows. */
+  srcDefaultContentType: string
+  /**
+   * UNCONFIRMED §4.7/§8.2.4: `commit_file.escaped_path`. 'git-quoted' quotes a path as `git diff`
+   * prints it (C-style, octal UTF-8 bytes, in double quotes) when it needs escaping; 'path' repeats `path`.
+   */
+  escapedPathStyle: 'git-quoted' | 'path'
+  /**
+   * UNCONFIRMED §4.6: which spellings of a `/` in `GET …/refs/branches/{name}` are accepted: the
+   * recorded fixtures use `%2F`, [SPEC]'s own `links.self` use a literal slash.
+   */
+  branchSlashInRefPath: 'both' | 'encoded' | 'literal'
+  /** UNCONFIRMED §4.5: an empty repository's `mainbranch`: null, or `{name: <HEAD's branch>}` as if it existed. */
+  emptyRepositoryMainbranch: 'null' | 'head'
   /** UNCONFIRMED §3: the 409 message when `parents` is not the branch tip. */
   staleParentMessage: string
   /** UNCONFIRMED §3: what deleting (`files=`) a path absent from the tree does. */
@@ -54,10 +92,42 @@ export interface EmulatorSettings {
   emptyCommitOnExistingBranch: 'create' | 'error'
   /** UNCONFIRMED §3: which `x-attributes` syntaxes are parsed ('colon' as in the spec example, 'equals' as in its prose). */
   xAttributesSyntax: 'both' | 'colon' | 'equals'
+  /** UNCONFIRMED §3 ("Bitbucket uses a canned string"): the commit message when `message` is omitted. */
+  defaultCommitMessage: string
+  /**
+   * UNCONFIRMED §3/§2.4: the raw `Name <email>` author of a commit made with an access token (it
+   * has no user) and no `author` field. An empty string refuses such a commit with 400 instead.
+   */
+  accessTokenAuthor: string
+  /** UNCONFIRMED §3: an `author` that is not `Name <email>`: 'error' answers 400, 'fallback' uses the default author. */
+  malformedAuthor: 'error' | 'fallback'
+  /** UNCONFIRMED §3: status for a `parents` SHA the repository does not have (400 or 404). */
+  unknownParentStatus: 400 | 404
+  /** UNCONFIRMED §3 and size limits (changes in force): status of a `/src` commit refused because the repository is over its size limit. */
+  repositorySizeLimitStatus: number
+  /**
+   * UNCONFIRMED §3: an uploaded file whose path is, or lies under, an existing file or directory
+   * that the request does not delete. 'replace' does what git's index does (the file replaces
+   * the directory or vice versa); 'error' answers 400.
+   */
+  fileDirectoryConflict: 'replace' | 'error'
+  /**
+   * UNCONFIRMED §3: whether a multipart part with no `name` takes its path from `Content-ID`,
+   * as in [SPEC]'s own executables-and-links example (`Content-ID: "bin/shutdown.sh"`).
+   */
+  multipartContentIdPath: boolean
   /** §8 size limits: a warning header past this many bytes (2 GB). */
   repositorySizeWarningBytes: number
   /** §8 size limits: new commits refused past this many bytes (4 GB). */
   repositorySizeLimitBytes: number
+  /** UNCONFIRMED §6: whether git smart HTTP also answers at `{workspace}/{slug}` without `.git` (third-party reports say it does). */
+  gitUrlWithoutDotGit: boolean
+  /** UNCONFIRMED §6: git status for an authenticated caller who cannot read the repository, or a repository that does not exist. */
+  gitNoAccessStatus: 403 | 404
+  /** UNCONFIRMED §2.3/§6: whether a push with an API token needs `read:repository:bitbucket` beside `write:repository:bitbucket`. */
+  gitApiTokenPushNeedsRead: boolean
+  /** UNCONFIRMED §6: whether `Authorization: Bearer` on git takes repository/project/workspace access tokens too (OAuth tokens always). */
+  gitBearerAcceptsAccessTokens: boolean
 }
 
 export const defaultSettings: EmulatorSettings = {
@@ -73,6 +143,13 @@ export const defaultSettings: EmulatorSettings = {
   narrowScopesToRequest: false,
   denyErrorCode: 'access_denied',
   revokeEndpoint: true,
+  pkcePlainMethod: true,
+  requireClientSecret: true,
+  clientCredentialsRefreshToken: true,
+  tokenStateOnEveryGrant: true,
+  callbackUrlRequiredForAllGrants: true,
+  redirectUriMatch: 'string-prefix',
+  tokenEndpointBearerStatus: 200,
   acceptAccessTokenQueryParameter: false,
   scopeHeaders: true,
   retryAfterSeconds: null,
@@ -81,22 +158,63 @@ export const defaultSettings: EmulatorSettings = {
   srcRootRedirectStatus: 302,
   maxDepthBeforeTimeout: 20,
   pagelenOverMaximum: 'clamp',
+  srcRootRedirectTarget: 'sha',
+  maxDepthTimeoutMessage: 'Request timed out',
+  srcDefaultContentType: 'application/octet-stream',
+  escapedPathStyle: 'git-quoted',
+  branchSlashInRefPath: 'both',
+  emptyRepositoryMainbranch: 'null',
   staleParentMessage: 'Commit rejected: the parent commit is not the tip of the branch.',
   deleteOfMissingPath: 'ignore',
   emptyCommitOnExistingBranch: 'create',
   xAttributesSyntax: 'both',
+  defaultCommitMessage: 'Edited online with Bitbucket',
+  accessTokenAuthor: 'Access token <noreply@bitbucket.org>',
+  malformedAuthor: 'error',
+  unknownParentStatus: 404,
+  repositorySizeLimitStatus: 403,
+  fileDirectoryConflict: 'error',
+  multipartContentIdPath: true,
   repositorySizeWarningBytes: 2 * 1024 ** 3,
   repositorySizeLimitBytes: 4 * 1024 ** 3,
+  gitUrlWithoutDotGit: true,
+  gitNoAccessStatus: 404,
+  gitApiTokenPushNeedsRead: true,
+  gitBearerAcceptsAccessTokens: true,
+}
+
+/** The allowed values of settings that are a choice; mergeSettings refuses others. */
+const settingChoices: Partial<Record<keyof EmulatorSettings, readonly unknown[]>> = {
+  tokenScopeField: ['scope', 'scopes'],
+  tokenScopeSeparator: [' ', ','],
+  pkce: ['verify', 'accept'],
+  redirectUriMatch: ['string-prefix', 'loopback-any-port'],
+  srcRootRedirectStatus: [301, 302],
+  pagelenOverMaximum: ['clamp', 'error'],
+  srcRootRedirectTarget: ['sha', 'branch'],
+  escapedPathStyle: ['git-quoted', 'path'],
+  branchSlashInRefPath: ['both', 'encoded', 'literal'],
+  emptyRepositoryMainbranch: ['null', 'head'],
+  deleteOfMissingPath: ['ignore', 'error'],
+  emptyCommitOnExistingBranch: ['create', 'error'],
+  xAttributesSyntax: ['both', 'colon', 'equals'],
+  malformedAuthor: ['error', 'fallback'],
+  unknownParentStatus: [400, 404],
+  fileDirectoryConflict: ['replace', 'error'],
+  gitNoAccessStatus: [403, 404],
 }
 
 /** Applies a partial update, refusing unknown keys and values of the wrong type. */
 export function mergeSettings(base: EmulatorSettings, patch: Record<string, unknown>): EmulatorSettings {
   const next: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(patch)) {
-    if (!(key in defaultSettings)) throw new Error(`Unknown emulator setting "${key}"`)
+    // Own keys only: `toString` or `__proto__` from a JSON body must not pass as settings.
+    if (!Object.hasOwn(defaultSettings, key)) throw new Error(`Unknown emulator setting "${key}"`)
     const expected = defaultSettings[key as keyof EmulatorSettings]
     const ok = expected === null ? value === null || typeof value === 'number' : typeof value === typeof expected || (key === 'retryAfterSeconds' && value === null)
     if (!ok) throw new Error(`Emulator setting "${key}" must be a ${typeof expected}`)
+    const allowed = settingChoices[key as keyof EmulatorSettings]
+    if (allowed && !allowed.includes(value)) throw new Error(`Emulator setting "${key}" must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`)
     next[key] = value
   }
   return next as unknown as EmulatorSettings

@@ -38,6 +38,17 @@ export class TokenEndpointError extends Error {
   }
 }
 
+/**
+ * HTTP Basic `key:secret` exactly as Bitbucket documents it (`curl -u "client_id:secret"`,
+ * bitbucket-api.md §1.3). oauth4webapi's ClientSecretBasic form-encodes both halves first
+ * (RFC 6749 §2.3.1), which documented Bitbucket usage never does.
+ */
+function bitbucketBasic(key: string, secret: string): oauth.ClientAuth {
+  return (_server, _client, _body, headers) => {
+    headers.set('authorization', `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`)
+  }
+}
+
 /** Splits Bitbucket's scope string, space- or comma-separated (the separator is UNCONFIRMED, §1.4). */
 export function parseScopes(value: unknown): string[] {
   if (typeof value !== 'string') return []
@@ -62,7 +73,7 @@ export class OAuthClient {
       revocation_endpoint: `${endpoints.webUrl}/site/oauth2/revoke`,
     }
     this.client = { client_id: consumer.key }
-    this.auth = oauth.ClientSecretBasic(consumer.secret)
+    this.auth = bitbucketBasic(consumer.key, consumer.secret)
     // Plain http only for a loopback Bitbucket (the emulator); Bitbucket Cloud is https.
     this.options = { [oauth.allowInsecureRequests]: /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(endpoints.webUrl) }
   }

@@ -1,4 +1,8 @@
-/** TODO(#2): being written. */
+/** Every read route of the API listener (bitbucket-api.md §4), in matching order. */
 import type { Route } from '../router.js'
+import { branchRoutes } from './branch-routes.js'
+import { repositoryRoutes } from './repository-routes.js'
+import { srcReadRoutes } from './src-read.js'
+import { userRoutes } from './user-routes.js'
 
-export const readRoutes: Route[] = []
+export const readRoutes: Route[] = [...userRoutes, ...repositoryRoutes, ...branchRoutes, ...srcReadRoutes]

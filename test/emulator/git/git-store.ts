@@ -42,6 +42,8 @@ export function git(gitDir: string, args: string[], options: RunOptions = {}): P
       if (code === 0) resolve(Buffer.concat(out))
       else reject(new GitError(`git ${args[0]} failed: ${stderr.trim()}`, stderr, code))
     })
+    // A git command that exits without reading stdin closes the pipe: the EPIPE is not an error, the exit code tells.
+    child.stdin.on('error', () => undefined)
     child.stdin.end(options.input ?? '')
   })
 }
@@ -157,7 +159,7 @@ export class GitRepository {
       authorName: authorName!,
       authorEmail: authorEmail!,
       date: date!,
-      message: rest.join('\0').replace(/\n$/, ''),
+      message: rest.join('\0').replace(/\n+$/, ''),
     }
   }
 
