@@ -31,11 +31,15 @@ type Command = (ctx: CliContext, argv: string[]) => Promise<number>
 
 const commands: Record<string, Command> = { login, logout, whoami, repos, 'git-credential': gitCredential }
 
+function isUsageError(error: unknown): error is TypeError {
+  return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
+}
+
 /** The messages of errors meant for people; anything else is a bug and says so. */
 function messageOf(error: unknown): string {
   if (error instanceof CliError || error instanceof SignInError || error instanceof TokenEndpointError || error instanceof SignInFailed || error instanceof SignedOutError || error instanceof ProvisioningError) return error.message
   if (error instanceof BitbucketError) return error.status === 0 ? error.message : `Bitbucket answered: ${error.message} (HTTP ${error.status}).`
-  if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return `${error.message}. Run "pail help".`
+  if (isUsageError(error)) return `${error.message}. Run "pail help".`
   return `Something unexpected went wrong: ${(error as Error).message}`
 }
 
@@ -64,6 +68,6 @@ export async function runCli(argv: readonly string[], output: Output, env: NodeJ
     return await run(await createCliContext(output, env, readStdin), [...rest])
   } catch (error) {
     output.err(`pail: ${messageOf(error)}\n`)
-    return error instanceof CliError ? error.exitCode : 1
+    return error instanceof CliError ? error.exitCode : isUsageError(error) ? 2 : 1
   }
 }

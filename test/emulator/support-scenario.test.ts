@@ -19,6 +19,8 @@ async function quiet(program: string, args: string[], cwd: string): Promise<stri
   try {
     return (await run(program, args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } })).stdout
   } catch (error) {
+    // The cause is left out on purpose: it carries the command line, and with it the token.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(`${program} failed with exit code ${(error as { code?: number }).code}`)
   }
 }

@@ -41,7 +41,8 @@ if (leaked > 0) {
   process.stdout.write('A test printed a token or secret: find it by running the suites one by one.\n')
   process.exit(1)
 }
-if (code !== 0) {
-  process.stdout.write('\ntests failed\n')
-  process.exit(code ?? 1)
-}
+// The run ends with the counts line, as the test runner printed it.
+const counts = output.match(/^\d+ passed, \d+ failed, \d+ skipped$/gm)
+if (code !== 0) process.stdout.write('\ntests failed\n')
+if (counts) process.stdout.write(`\n${counts.at(-1)}\n`)
+process.exit(code ?? 1)

@@ -244,9 +244,6 @@ export function tokenAuthorizer(tokens: TokenSource): Authorizer {
   const toHeader = (token: string): string => (tokens.current.kind === 'api-token' ? basic(tokens.current.email ?? '', token) : `Bearer ${token}`)
   return {
     header: async () => toHeader(await tokens.token()),
-    afterUnauthorized: async (sent) => {
-      const next = await tokens.afterUnauthorized(tokenOf(sent))
-      return next ? toHeader(next) : null
-    },
+    afterUnauthorized: async (sent) => toHeader(await tokens.afterUnauthorized(tokenOf(sent))),
   }
 }

@@ -63,24 +63,16 @@ export class TokenSource {
   }
 
   /**
-   * Called after Bitbucket answered 401 to `rejected`. Returns the token to retry with once, or
-   * null when there is none (the account is then signed out).
+   * Called after Bitbucket answered 401 to `rejected`: the token to retry with once. Throws
+   * SignedOutError when there is none (the account is then signed out, with the reason).
    */
-  async afterUnauthorized(rejected: string): Promise<string | null> {
-    if (this.account.status === 'signed-out') return null
-    if (this.inflight) return this.inflight.catch(() => null)
+  async afterUnauthorized(rejected: string): Promise<string> {
+    this.assertSignedIn()
+    if (this.inflight) return this.inflight
     const token = await this.stored()
     if (token && token !== rejected) return token
-    if (!this.deps.renewal) {
-      await this.signOut('Bitbucket no longer accepts this token: it was revoked or has expired. Sign in again with a new one.')
-      return null
-    }
-    try {
-      return await this.renew()
-    } catch (error) {
-      if (error instanceof SignedOutError) return null
-      throw error
-    }
+    if (!this.deps.renewal) throw await this.signOut('Bitbucket no longer accepts this token: it was revoked or has expired. Sign in again with a new one.')
+    return this.renew()
   }
 
   /** Forgets the cached token so the next call renews (git's credential `erase`). */

@@ -9,7 +9,7 @@ import { request, type Dispatcher } from 'undici'
 /** Supplies the Authorization header and a second chance after a 401. */
 export interface Authorizer {
   header(): Promise<string>
-  /** After a 401 for `sent`: the header to retry with once, or null. */
+  /** After a 401 for `sent`: the header to retry with once, or null; may throw (e.g. signed out). */
   afterUnauthorized(sent: string): Promise<string | null>
 }
 

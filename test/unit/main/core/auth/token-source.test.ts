@@ -79,9 +79,9 @@ test('a refused refresh signs the account out once, with the reason, and never l
     calls++
     throw new TokenEndpointError('rejected', 'Invalid refresh_token', 'invalid_request', 400)
   })
-  assert.equal(await source.afterUnauthorized('access-0'), null)
+  await assert.rejects(source.afterUnauthorized('access-0'), SignedOutError)
   await assert.rejects(source.token(), SignedOutError)
-  assert.equal(await source.afterUnauthorized('access-0'), null)
+  await assert.rejects(source.afterUnauthorized('access-0'), SignedOutError)
   assert.equal(calls, 1)
   const stored = await accounts.current()
   assert.equal(stored?.status, 'signed-out')
@@ -104,6 +104,6 @@ test('a network failure during refresh does not sign out; the next call tries ag
 
 test('a pasted token that Bitbucket rejects signs out with a plain reason', async (t) => {
   const { source } = await setup(t, null, 'access-token')
-  assert.equal(await source.afterUnauthorized('access-0'), null)
+  await assert.rejects(source.afterUnauthorized('access-0'), /revoked or has expired/)
   await assert.rejects(source.token(), /revoked or has expired/)
 })
