@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { AuthService } from '../core/auth/auth-service.js'
 import { resolveEndpoints, type Endpoints } from '../core/config/endpoints.js'
 import { pailHome } from '../core/config/pail-home.js'
+import { FileLogger } from '../core/log/logger.js'
 import { loadProvisioning, provisioningPath, type Provisioning } from '../core/config/provisioning.js'
 import { systemClock, type Opener } from '../core/ports.js'
 import { FileSecretStore } from '../core/secrets/file-secret-store.js'
@@ -60,6 +61,7 @@ export async function createCliContext(output: Output, env: NodeJS.ProcessEnv, r
   const provisioning = await loadProvisioning(provisioningPath(home, env))
   const endpoints = resolveEndpoints(provisioning, env)
   const secrets = new FileSecretStore(join(home, 'secrets.json'))
-  const auth = new AuthService({ home, secrets, clock: systemClock, opener: opener ?? systemOpener(env), provisioning, endpoints })
+  const logger = new FileLogger(join(home, 'logs', 'pail.log'))
+  const auth = new AuthService({ home, secrets, clock: systemClock, opener: opener ?? systemOpener(env), provisioning, endpoints, logger })
   return { ...output, env, home, provisioning, endpoints, auth, readStdin }
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { AuthService } from '../../main/core/auth/auth-service.js'
+import { FileLogger } from '../../main/core/log/logger.js'
 import { systemClock, type Opener } from '../../main/core/ports.js'
 import { FileSecretStore } from '../../main/core/secrets/file-secret-store.js'
 import type { RunningEmulator } from '../emulator/harness.js'
@@ -30,6 +31,7 @@ export async function pailAuth(t: TestContext, emu: RunningEmulator, opener: Ope
       opener,
       provisioning: { consumer: emu.info.publicConsumer, callback: { port: callbackPort, path: '/pail/callback' } },
       endpoints: { webUrl: emu.info.webUrl, apiUrl: emu.info.apiUrl },
+      logger: new FileLogger(join(dir, 'logs', 'pail.log')),
     })
     return { auth, secrets }
   }

@@ -7,6 +7,9 @@
  */
 import { CliError, type CliContext } from '../cli-context.js'
 
+/** How long a token given to git must stay valid (capped at half its life by the TokenSource). */
+const GIT_MIN_VALIDITY_MS = 15 * 60_000
+
 /** Parses git's `key=value` lines. */
 export function parseCredentialInput(text: string): Map<string, string> {
   const fields = new Map<string, string>()
@@ -39,7 +42,8 @@ export async function gitCredential(ctx: CliContext, argv: string[]): Promise<nu
   }
   let token: string
   try {
-    token = await session.tokens.token()
+    // A clone or push uses one credential throughout: hand out a token with time to spare.
+    token = await session.tokens.token({ minValidityMs: GIT_MIN_VALIDITY_MS })
   } catch (error) {
     ctx.err(`pail: ${(error as Error).message}\n`)
     return 1

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Endpoints } from '../config/endpoints.js'
 import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT, type Provisioning } from '../config/provisioning.js'
+import { silentLogger, type Logger } from '../log/logger.js'
 import type { Clock, Opener } from '../ports.js'
 import type { SecretStore } from '../secrets/secret-store.js'
 import { ApiClient, BitbucketError, type Authorizer } from '../bitbucket/api-client.js'
@@ -21,6 +22,7 @@ export interface AuthServiceDeps {
   opener: Opener
   provisioning: Provisioning
   endpoints: Endpoints
+  logger?: Logger
 }
 
 export interface Session {
@@ -45,6 +47,10 @@ export class AuthService {
 
   constructor(private readonly deps: AuthServiceDeps) {
     this.accounts = new AccountStore(deps.home)
+  }
+
+  private get log(): Logger {
+    return this.deps.logger ?? silentLogger
   }
 
   /** The callback URL the admin must register on the consumer. */
@@ -124,6 +130,7 @@ export class AuthService {
     for (const key of Object.values(secretKeys)) await this.deps.secrets.delete(key(account.id))
     await this.accounts.remove(account.id)
     this.sessions.delete(account.id)
+    this.log.info('sign-out', { account: account.id, accountKind: account.kind, revoked })
     return { account, revoked }
   }
 
@@ -133,7 +140,7 @@ export class AuthService {
     if (!account) return null
     const existing = this.sessions.get(account.id)
     if (existing) return existing
-    const tokens = new TokenSource(account, { accounts: this.accounts, secrets: this.deps.secrets, clock: this.deps.clock, renewal: await this.renewalFor(account) })
+    const tokens = new TokenSource(account, { accounts: this.accounts, secrets: this.deps.secrets, clock: this.deps.clock, renewal: await this.renewalFor(account), logger: this.log })
     const api = new ApiClient({
       apiUrl: account.apiUrl,
       authorizer: tokenAuthorizer(tokens),
@@ -212,6 +219,7 @@ export class AuthService {
     const previous = await this.accounts.current()
     for (const [key, value] of Object.entries(secrets)) await this.deps.secrets.set(key, value)
     await this.accounts.save(account)
+    this.log.info('sign-in', { account: account.id, accountKind: account.kind, scopes: account.scopes, webUrl: account.webUrl })
     if (previous && previous.id !== account.id) {
       for (const key of Object.values(secretKeys)) await this.deps.secrets.delete(key(previous.id))
       await this.accounts.remove(previous.id)

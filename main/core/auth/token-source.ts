@@ -8,6 +8,7 @@
  * - Stores the rotated refresh token before the new access token is handed out (§8.3.3).
  * - A refresh that Bitbucket refuses signs the account out with the reason, once; it never loops.
  */
+import { silentLogger, type Logger } from '../log/logger.js'
 import type { Clock } from '../ports.js'
 import type { SecretStore } from '../secrets/secret-store.js'
 import { secretKeys, type AccountRecord } from './account.js'
@@ -28,6 +29,7 @@ export interface TokenSourceDeps {
   clock: Clock
   /** null for tokens that cannot be renewed (pasted access tokens and API tokens). */
   renewal: Renewal | null
+  logger?: Logger
 }
 
 /** Refresh when less than this share of the token's life is left (at most 5 minutes ahead). */
@@ -49,12 +51,16 @@ export class TokenSource {
     return this.account
   }
 
-  /** A token that is valid now, renewing it first when it is about to expire. */
-  async token(): Promise<string> {
+  /**
+   * A token that is valid now, renewing it first when it is about to expire. `minValidityMs`
+   * asks for a token that stays valid that long (up to half its life): git holds one credential
+   * for a whole clone or push.
+   */
+  async token(options: { minValidityMs?: number } = {}): Promise<string> {
     this.assertSignedIn()
     if (this.inflight) return this.inflight
     const token = await this.stored()
-    if (token && !this.isDue()) return token
+    if (token && !this.isDue(options.minValidityMs ?? 0)) return token
     if (!this.deps.renewal) {
       if (token && !this.isExpired()) return token
       throw await this.signOut(token ? 'The saved access token has expired. Paste a new one to sign in again.' : 'Pail has no saved token for this account. Sign in again.')
@@ -83,6 +89,10 @@ export class TokenSource {
     }
   }
 
+  private get log(): Logger {
+    return this.deps.logger ?? silentLogger
+  }
+
   private assertSignedIn(): void {
     if (this.account.status === 'signed-out') throw new SignedOutError(this.account.signedOutReason ?? 'You are signed out. Sign in again.')
   }
@@ -97,11 +107,11 @@ export class TokenSource {
     return expiresAt !== null && expiresAt <= this.deps.clock.now()
   }
 
-  private isDue(): boolean {
+  private isDue(minValidityMs = 0): boolean {
     const expiresAt = this.account.accessTokenExpiresAt
     if (expiresAt === null) return false
     const lifetime = this.account.accessTokenLifetimeMs ?? REFRESH_AHEAD_MAX_MS
-    const ahead = Math.min(REFRESH_AHEAD_MAX_MS, lifetime * REFRESH_AHEAD_SHARE)
+    const ahead = Math.max(Math.min(REFRESH_AHEAD_MAX_MS, lifetime * REFRESH_AHEAD_SHARE), Math.min(minValidityMs, lifetime / 2))
     return expiresAt - this.deps.clock.now() <= ahead
   }
 
@@ -126,12 +136,14 @@ export class TokenSource {
     try {
       grant = await this.deps.renewal!(refreshToken)
     } catch (error) {
+      this.log.warn('token.renew-failed', { account: id, kind: error instanceof TokenEndpointError ? error.kind : 'unexpected', error: error instanceof TokenEndpointError ? error.code : String(error) })
       if (error instanceof TokenEndpointError && error.kind === 'rejected') {
         throw await this.signOut(`Bitbucket no longer accepts Pail's saved sign-in (${error.code ?? 'refused'}). Sign in again.`)
       }
       throw error
     }
     this.refreshCount++
+    this.log.info('token.renewed', { account: id, accountKind: this.account.kind, expiresInMs: grant.lifetimeMs })
     // The rotated refresh token first: once Bitbucket has issued it, the old one dies soon.
     if (grant.refreshToken) await secrets.set(secretKeys.refreshToken(id), grant.refreshToken)
     await secrets.set(secretKeys.accessToken(id), grant.accessToken)
@@ -152,6 +164,7 @@ export class TokenSource {
       this.account = { ...this.account, status: 'signed-out', signedOutReason: reason }
       await this.deps.accounts.patch(this.account.id, { status: 'signed-out', signedOutReason: reason })
       await this.deps.secrets.delete(secretKeys.refreshToken(this.account.id))
+      this.log.warn('account.signed-out', { account: this.account.id, reason })
     }
     return new SignedOutError(this.account.signedOutReason ?? reason)
   }

@@ -4,6 +4,8 @@
  * (grace period), and a revoked grant.
  */
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { secretKeys } from '../../../main/core/auth/account.js'
 import { OAuthClient } from '../../../main/core/auth/oauth-client.js'
@@ -11,6 +13,7 @@ import { SignedOutError } from '../../../main/core/auth/token-source.js'
 import { useEmulator } from '../../emulator/harness.js'
 import { consentRobot } from '../../support/consent-robot.js'
 import { freePort } from '../../support/net.js'
+import { assertNoSecretsInHome } from '../../support/leak-scan.js'
 import { pailAuth } from '../../support/pail-auth.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
@@ -26,7 +29,7 @@ async function signedIn(t: Parameters<typeof useEmulator>[0], settings: Paramete
 }
 
 test('50 concurrent API calls in waves across several 3-second expiries: no failed call, one refresh per expiry', async (t) => {
-  const { emu, session, tokenCalls, signInCalls } = await signedIn(t, { accessTokenLifetimeSeconds: 3 })
+  const { emu, pail, session, tokenCalls, signInCalls } = await signedIn(t, { accessTokenLifetimeSeconds: 3 })
   const seen = new Set<string>()
   let calls = 0
   let failed = 0
@@ -55,6 +58,7 @@ test('50 concurrent API calls in waves across several 3-second expiries: no fail
   assert.equal(tokenCalls() - signInCalls, refreshes, 'every refresh was one token request')
   // One refresh per expiry: each refresh replaced exactly one access token (+1 for the forced one's successor).
   assert.ok(seen.size <= refreshes + 1, `${seen.size} tokens seen for ${refreshes} refreshes`)
+  await assertNoSecretsInHome(pail.home, emu.server.issuedSecrets)
 })
 
 test('a refresh lost by a killed process: the next process signs in on the old refresh token within the grace period', async (t) => {
@@ -85,6 +89,9 @@ test('a refresh lost by a killed process, after the grace period: signed out, sa
   })
   const account = await pail.reopen().accounts.current()
   assert.equal(account?.status, 'signed-out')
+  const log = await readFile(join(pail.home, 'logs', 'pail.log'), 'utf8')
+  assert.match(log, /"event":"account.signed-out"/)
+  await assertNoSecretsInHome(pail.home, emu.server.issuedSecrets)
 })
 
 test('a revoked grant moves the account to signed out, once, without looping', async (t) => {

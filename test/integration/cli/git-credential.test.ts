@@ -16,7 +16,7 @@ const run = promisify(execFile)
 
 test('git clone and push use pail as credential helper, also after the access token expired', async (t) => {
   const port = await freePort()
-  const emu = await useEmulator(t, { accessTokenLifetimeSeconds: 3 }, { callbackUrl: `http://127.0.0.1:${port}/pail/callback` })
+  const emu = await useEmulator(t, { accessTokenLifetimeSeconds: 8 }, { callbackUrl: `http://127.0.0.1:${port}/pail/callback` })
   const cli = await pailCli(t, emu, port)
   const { key, secret } = emu.info.privateConsumer
   assert.equal((await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])).code, 0)
@@ -44,7 +44,8 @@ test('git clone and push use pail as credential helper, also after the access to
   await git(['clone', '--quiet', emu.info.repository.cloneUrl, 'clone'])
   const clone = join(work, 'clone')
 
-  await new Promise((resolve) => setTimeout(resolve, 3500))
+  // Past the first token's life: the push needs a renewed one.
+  await new Promise((resolve) => setTimeout(resolve, 8500))
   await writeFile(join(clone, 'after-expiry.txt'), 'pushed with a renewed token\n')
   await git(['add', '.'], clone)
   await git(['commit', '--quiet', '-m', 'After expiry'], clone)

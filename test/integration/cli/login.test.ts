@@ -6,6 +6,7 @@ import { test } from 'node:test'
 import { useEmulator } from '../../emulator/harness.js'
 import { consentRobot } from '../../support/consent-robot.js'
 import { freePort } from '../../support/net.js'
+import { assertNoSecretsInHome } from '../../support/leak-scan.js'
 import { pailCli } from '../../support/pail-cli.js'
 
 interface WhoAmI {
@@ -60,6 +61,7 @@ test('pail login in the browser, whoami, repos, logout', async (t) => {
   assert.equal(logout.code, 0)
   assert.match(logout.stdout, /Signed out Alex Staff\. Bitbucket has revoked its tokens\./)
   assert.equal((await cli.run(['whoami'])).code, 1)
+  await assertNoSecretsInHome(cli.home, emu.server.issuedSecrets)
 })
 
 test('pail login --client-credentials, --access-token and --api-token', async (t) => {
@@ -81,6 +83,7 @@ test('pail login --client-credentials, --access-token and --api-token', async (t
   const api = await cli.run(['login', '--api-token', emu.info.apiToken.token, '--email', emu.info.apiToken.email])
   assert.equal(api.code, 0, api.stderr)
   assert.equal((JSON.parse((await cli.run(['whoami', '--json'])).stdout) as WhoAmI).kind, 'api-token')
+  await assertNoSecretsInHome(cli.home, emu.server.issuedSecrets)
 })
 
 test('pail login explains bad input in one sentence and keeps the previous account', async (t) => {

@@ -107,3 +107,11 @@ test('a pasted token that Bitbucket rejects signs out with a plain reason', asyn
   await assert.rejects(source.afterUnauthorized('access-0'), /revoked or has expired/)
   await assert.rejects(source.token(), /revoked or has expired/)
 })
+
+test('a caller that needs the token to last (git) gets a renewed one when less than that is left', async (t) => {
+  const rot = rotatingRenewal(new FakeClock())
+  const { source, clock } = await setup(t, rot.renewal)
+  clock.advance(LIFETIME * 0.6)
+  assert.equal(await source.token(), 'access-0', 'plenty left for an ordinary call')
+  assert.equal(await source.token({ minValidityMs: 15 * 60_000 }), 'access-1', 'not enough left for git: capped at half the life')
+})
