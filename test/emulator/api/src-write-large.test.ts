@@ -72,10 +72,12 @@ test('POST /src streams large files', async (t) => {
     assert.deepEqual(entry, { mode: '100644', sha: upload.blobSha })
     assert.equal(await g(dir, 'cat-file', '-s', upload.blobSha), String(upload.size))
     assert.equal(await g(dir, 'log', '-1', '--format=%B', sha), 'Big file')
-    // Buffering the file (let alone concatenating it) would hold at least its size.
+    // Buffering the file (let alone concatenating it) would hold at least its size. Streaming holds
+    // what is in flight between the in-process client and server, which grows on a loaded
+    // machine (17 MiB seen under CI), so the bound sits between the two, not at a tuned figure.
     const mib = (n: number): string => `${Math.round(n / 2 ** 20)} MiB`
     const held = peakBuffers - baseline.arrayBuffers
-    assert.ok(held < upload.size / 4, `${mib(held)} of buffers held for a ${mib(upload.size)} upload`)
+    assert.ok(held < upload.size * 0.75, `${mib(held)} of buffers held for a ${mib(upload.size)} upload`)
     const growth = peakRss - baseline.rss
     assert.ok(growth < upload.size, `RSS grew by ${mib(growth)} for a ${mib(upload.size)} upload`)
   })
