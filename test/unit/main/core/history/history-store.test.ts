@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict'
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, type TestContext } from 'node:test'
+import { HistoryStore } from '../../../../../main/core/history/history-store.js'
+
+async function home(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pail-history-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+const base = { source: { kind: 'manual' as const }, workspace: 'w', repository: 'r', branch: 'main', files: [{ path: 'a.txt', operation: 'add' as const, bytes: 3 }] }
+
+test('an attempt is one entry whose newest state wins, listed newest first', async (t) => {
+  const store = new HistoryStore(await home(t))
+  const first = await store.start({ ...base, time: 1 })
+  const second = await store.start({ ...base, time: 2 })
+  await store.finish(first, { status: 'committed', commit: 'abc', link: 'http://x/commits/abc' })
+  await store.finish(second, { status: 'failed', error: 'Bitbucket could not be reached.' })
+  const list = await store.list()
+  assert.deepEqual(list.map((e) => [e.time, e.status, e.commit, e.error]), [[2, 'failed', null, 'Bitbucket could not be reached.'], [1, 'committed', 'abc', null]])
+})
+
+test('a half-written last line (another process mid-write) is ignored by readers', async (t) => {
+  const dir = await home(t)
+  const store = new HistoryStore(dir)
+  await store.start({ ...base, time: 1 })
+  await appendFile(join(dir, 'history.jsonl'), '{"id":"x","time":')
+  assert.equal((await store.list()).length, 1)
+})
+
+test('the file is bounded: it keeps the newest entries', async (t) => {
+  const dir = await home(t)
+  const store = new HistoryStore(dir, 5)
+  for (let i = 0; i < 12; i++) await store.start({ ...base, time: i })
+  const lines = (await readFile(join(dir, 'history.jsonl'), 'utf8')).trim().split('\n')
+  assert.ok(lines.length < 10, `${lines.length} lines kept`)
+  assert.deepEqual((await store.list(3)).map((e) => e.time), [11, 10, 9])
+})
