@@ -7,7 +7,10 @@ import { join } from 'node:path'
 import { AuthService } from '../core/auth/auth-service.js'
 import { resolveEndpoints, type Endpoints } from '../core/config/endpoints.js'
 import { pailHome } from '../core/config/pail-home.js'
+import { HistoryStore } from '../core/history/history-store.js'
 import { FileLogger } from '../core/log/logger.js'
+import { JsonSettingsStore } from '../core/settings/settings-store.js'
+import { PairStore } from '../core/sync/pair-store.js'
 import { loadProvisioning, provisioningPath, type Provisioning } from '../core/config/provisioning.js'
 import { systemClock, type Opener } from '../core/ports.js'
 import { FileSecretStore } from '../core/secrets/file-secret-store.js'
@@ -23,6 +26,8 @@ export interface CliContext extends Output {
   provisioning: Provisioning
   endpoints: Endpoints
   auth: AuthService
+  pairs: PairStore
+  history: HistoryStore
   /** Standard input as text (git's credential protocol). */
   readStdin(): Promise<string>
 }
@@ -63,5 +68,7 @@ export async function createCliContext(output: Output, env: NodeJS.ProcessEnv, r
   const secrets = new FileSecretStore(join(home, 'secrets.json'))
   const logger = new FileLogger(join(home, 'logs', 'pail.log'))
   const auth = new AuthService({ home, secrets, clock: systemClock, opener: opener ?? systemOpener(env), provisioning, endpoints, logger })
-  return { ...output, env, home, provisioning, endpoints, auth, readStdin }
+  const pairs = new PairStore(new JsonSettingsStore(home), home)
+  const history = new HistoryStore(home)
+  return { ...output, env, home, provisioning, endpoints, auth, pairs, history, readStdin }
 }

@@ -8,10 +8,13 @@ import { SignInFailed } from '../core/auth/auth-service.js'
 import { SignedOutError } from '../core/auth/token-source.js'
 import { BitbucketError } from '../core/bitbucket/api-client.js'
 import { ProvisioningError } from '../core/config/provisioning.js'
+import { PairError } from '../core/sync/pair-store.js'
 import { CliError, createCliContext, type CliContext, type Output } from './cli-context.js'
 import { gitCredential } from './commands/git-credential.js'
+import { history } from './commands/history.js'
 import { login, loginUsage } from './commands/login.js'
 import { logout } from './commands/logout.js'
+import { pair } from './commands/pair.js'
 import { repos } from './commands/repos.js'
 import { whoami } from './commands/whoami.js'
 
@@ -22,6 +25,8 @@ Commands:
   logout             Sign out and forget the tokens
   whoami [--json]    Who is signed in, with which permissions
   repos [--json]     Your workspaces and the repositories you can write to
+  pair               Pair folders with repositories (add, list, remove, pause, resume)
+  history [--json]   What was uploaded, newest first
   git-credential     Git's credential helper (git calls it)
   version            Show Pail's version
   help               Show this help
@@ -29,7 +34,7 @@ Commands:
 
 type Command = (ctx: CliContext, argv: string[]) => Promise<number>
 
-const commands: Record<string, Command> = { login, logout, whoami, repos, 'git-credential': gitCredential }
+const commands: Record<string, Command> = { login, logout, whoami, repos, pair, history, 'git-credential': gitCredential }
 
 function isUsageError(error: unknown): error is TypeError {
   return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
@@ -37,7 +42,7 @@ function isUsageError(error: unknown): error is TypeError {
 
 /** The messages of errors meant for people; anything else is a bug and says so. */
 function messageOf(error: unknown): string {
-  if (error instanceof CliError || error instanceof SignInError || error instanceof TokenEndpointError || error instanceof SignInFailed || error instanceof SignedOutError || error instanceof ProvisioningError) return error.message
+  if (error instanceof CliError || error instanceof SignInError || error instanceof TokenEndpointError || error instanceof SignInFailed || error instanceof SignedOutError || error instanceof ProvisioningError || error instanceof PairError) return error.message
   if (error instanceof BitbucketError) return error.status === 0 ? error.message : `Bitbucket answered: ${error.message} (HTTP ${error.status}).`
   if (isUsageError(error)) return `${error.message}. Run "pail help".`
   return `Something unexpected went wrong: ${(error as Error).message}`
