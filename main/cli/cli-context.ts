@@ -28,6 +28,7 @@ export interface CliContext extends Output {
   auth: AuthService
   pairs: PairStore
   history: HistoryStore
+  logger: FileLogger
   /** Standard input as text (git's credential protocol). */
   readStdin(): Promise<string>
 }
@@ -70,5 +71,5 @@ export async function createCliContext(output: Output, env: NodeJS.ProcessEnv, r
   const auth = new AuthService({ home, secrets, clock: systemClock, opener: opener ?? systemOpener(env), provisioning, endpoints, logger })
   const pairs = new PairStore(new JsonSettingsStore(home), home)
   const history = new HistoryStore(home)
-  return { ...output, env, home, provisioning, endpoints, auth, pairs, history, readStdin }
+  return { ...output, env, home, provisioning, endpoints, auth, pairs, history, logger, readStdin }
 }

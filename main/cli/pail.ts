@@ -16,6 +16,7 @@ import { login, loginUsage } from './commands/login.js'
 import { logout } from './commands/logout.js'
 import { pair } from './commands/pair.js'
 import { repos } from './commands/repos.js'
+import { status, sync } from './commands/sync.js'
 import { whoami } from './commands/whoami.js'
 
 const usage = `Usage: pail <command>
@@ -26,6 +27,8 @@ Commands:
   whoami [--json]    Who is signed in, with which permissions
   repos [--json]     Your workspaces and the repositories you can write to
   pair               Pair folders with repositories (add, list, remove, pause, resume)
+  sync [--once]      Sync the paired folders (--once: one pass, then exit)
+  status [--json]    Sign-in and the state of each paired folder
   history [--json]   What was uploaded, newest first
   git-credential     Git's credential helper (git calls it)
   version            Show Pail's version
@@ -34,7 +37,7 @@ Commands:
 
 type Command = (ctx: CliContext, argv: string[]) => Promise<number>
 
-const commands: Record<string, Command> = { login, logout, whoami, repos, pair, history, 'git-credential': gitCredential }
+const commands: Record<string, Command> = { login, logout, whoami, repos, pair, sync, status, history, 'git-credential': gitCredential }
 
 function isUsageError(error: unknown): error is TypeError {
   return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')

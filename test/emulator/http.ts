@@ -76,6 +76,8 @@ function decodeCursor(value: string): number {
 
 export interface PageOptions {
   defaultPagelen?: number
+  /** The largest `pagelen` served (100, §4.2, unless the endpoint's schema states another). */
+  maxPagelen?: number
 }
 
 /** The §4.2 envelope over `items`, reading `page` and `pagelen` from the URL. */
@@ -83,9 +85,10 @@ export function paginate<T>(url: URL, publicBase: string, items: readonly T[], s
   const requested = url.searchParams.get('pagelen')
   let pagelen = requested === null ? (options.defaultPagelen ?? 10) : Number(requested)
   if (!Number.isInteger(pagelen) || pagelen < 1) throw new ApiError(400, 'Invalid pagelen', { fields: { pagelen: ['Must be a positive integer.'] } })
-  if (pagelen > 100) {
-    if (settings.pagelenOverMaximum === 'error') throw new ApiError(400, 'Invalid pagelen', { fields: { pagelen: ['Ensure this value is less than or equal to 100.'] } })
-    pagelen = 100
+  const maximum = options.maxPagelen ?? 100
+  if (pagelen > maximum) {
+    if (settings.pagelenOverMaximum === 'error') throw new ApiError(400, 'Invalid pagelen', { fields: { pagelen: [`Ensure this value is less than or equal to ${maximum}.`] } })
+    pagelen = maximum
   }
   const pageParam = url.searchParams.get('page')
   const page = pageParam === null ? 1 : decodeCursor(pageParam)

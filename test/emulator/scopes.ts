@@ -30,6 +30,7 @@ export const operations = [
   { method: 'GET', path: '/repositories/{workspace}/{repo_slug}/refs/branches', oauth: ['repository'], apiToken: ['read:repository:bitbucket'], accessTokens: true },
   { method: 'GET', path: '/repositories/{workspace}/{repo_slug}/refs/branches/{name}', oauth: ['repository'], apiToken: ['read:repository:bitbucket'], accessTokens: true },
   { method: 'GET', path: '/repositories/{workspace}/{repo_slug}/commit/{commit}', oauth: ['repository'], apiToken: ['read:repository:bitbucket'], accessTokens: true },
+  { method: 'GET', path: '/repositories/{workspace}/{repo_slug}/diffstat/{spec}', oauth: ['repository'], apiToken: ['read:repository:bitbucket'], accessTokens: true },
   { method: 'GET', path: '/repositories/{workspace}/{repo_slug}/src', oauth: ['repository'], apiToken: ['read:repository:bitbucket'], accessTokens: true },
   { method: 'GET', path: '/repositories/{workspace}/{repo_slug}/src/{commit}/{path}', oauth: ['repository'], apiToken: ['read:repository:bitbucket'], accessTokens: true },
   { method: 'POST', path: '/repositories/{workspace}/{repo_slug}/src', oauth: ['repository:write'], apiToken: ['write:repository:bitbucket'], accessTokens: true },

@@ -64,7 +64,7 @@ export interface EmulatorSettings {
   srcRootRedirectStatus: 301 | 302
   /** §4.7: a `max_depth` above this "times out" with HTTP 555. The real threshold is UNCONFIRMED. */
   maxDepthBeforeTimeout: number
-  /** UNCONFIRMED §4.2: what a `pagelen` above 100 does. 'clamp' serves 100, 'error' answers 400. */
+  /** UNCONFIRMED §4.2: what a `pagelen` above the maximum (100; diffstat 5000) does. 'clamp' serves the maximum, 'error' answers 400. */
   pagelenOverMaximum: 'clamp' | 'error'
   /** UNCONFIRMED §4.7: whether the `GET …/src` redirect names the main branch's tip SHA or the branch itself. */
   srcRootRedirectTarget: 'sha' | 'branch'
@@ -128,6 +128,49 @@ export interface EmulatorSettings {
   gitApiTokenPushNeedsRead: boolean
   /** UNCONFIRMED §6: whether `Authorization: Bearer` on git takes repository/project/workspace access tokens too (OAuth tokens always). */
   gitBearerAcceptsAccessTokens: boolean
+  /**
+   * UNCONFIRMED (diffstat; bitbucket-api.md has no section, [SPEC] lists only 200 and 555): the
+   * status of a malformed `{spec}` (`A..`, `..B`, `A...B`, `A..B..C`). 404 sends the "Commit not
+   * found" envelope of §4.1, as if the odd text were an unknown revision; 400 an "Invalid spec" error.
+   */
+  diffstatMalformedSpecStatus: 400 | 404
+  /**
+   * UNCONFIRMED (diffstat): in a `topic=true` diffstat of `A..B`, which commit the `old` side's
+   * links name: the merge base the diff is taken from ([SPEC]: "the diff between source commit and
+   * the merge base"), or B as given. [SPEC]'s example only shows B where B is that merge base.
+   */
+  diffstatTopicOldCommit: 'merge-base' | 'destination'
+  /**
+   * UNCONFIRMED (diffstat): `A..B` with `topic=true` when A and B share no history (no merge
+   * base): 'empty-tree' reports all of A as added; 'two-dot' falls back to the plain diff against B.
+   */
+  diffstatNoMergeBase: 'empty-tree' | 'two-dot'
+  /**
+   * UNCONFIRMED (diffstat): the `merge` parameter, deprecated in [SPEC] and removed on 4 September
+   * 2026 (BitbucketPHP/Client issue #121, Atlassian's "Removal of the merge parameter" notice).
+   * What Bitbucket does with it now is not recorded: 'ignore' it, or 'error' (400).
+   */
+  diffstatMergeParameter: 'ignore' | 'error'
+  /**
+   * UNCONFIRMED (diffstat): with `ignore_whitespace=true`, a file whose only change is whitespace:
+   * 'omit' it, as `git diff -w --numstat` and `--stat` do, or 'list' it as modified with 0/0 lines.
+   */
+  diffstatWhitespaceOnlyChange: 'omit' | 'list'
+  /** UNCONFIRMED (diffstat): the similarity, in percent, from which a delete+add pair is `renamed` (git's default, 50). */
+  diffstatRenameSimilarity: number
+  /**
+   * UNCONFIRMED (diffstat): how `path=` filters. [SPEC]: "Limit the diffstat to a particular file".
+   * 'pathspec' hands the paths to git as literal pathspecs (a directory takes everything below it;
+   * a rename counts only when both names match, else it is an add or a delete); 'exact' diffs
+   * everything and keeps the entries whose old or new path equals a given path.
+   */
+  diffstatPathFilter: 'pathspec' | 'exact'
+  /**
+   * UNCONFIRMED (diffstat): a path whose type changes (file ↔ symbolic link). 'modified' is git's
+   * raw/numstat view (one `T` pair); 'removed-added' is `git diff`'s patch view, which splits the
+   * pair into a deletion and a creation of the same path.
+   */
+  diffstatTypeChange: 'modified' | 'removed-added'
 }
 
 export const defaultSettings: EmulatorSettings = {
@@ -181,6 +224,14 @@ export const defaultSettings: EmulatorSettings = {
   gitNoAccessStatus: 404,
   gitApiTokenPushNeedsRead: true,
   gitBearerAcceptsAccessTokens: true,
+  diffstatMalformedSpecStatus: 404,
+  diffstatTopicOldCommit: 'merge-base',
+  diffstatNoMergeBase: 'empty-tree',
+  diffstatMergeParameter: 'ignore',
+  diffstatWhitespaceOnlyChange: 'omit',
+  diffstatRenameSimilarity: 50,
+  diffstatPathFilter: 'pathspec',
+  diffstatTypeChange: 'modified',
 }
 
 /** The allowed values of settings that are a choice; mergeSettings refuses others. */
@@ -202,6 +253,13 @@ const settingChoices: Partial<Record<keyof EmulatorSettings, readonly unknown[]>
   unknownParentStatus: [400, 404],
   fileDirectoryConflict: ['replace', 'error'],
   gitNoAccessStatus: [403, 404],
+  diffstatMalformedSpecStatus: [400, 404],
+  diffstatTopicOldCommit: ['merge-base', 'destination'],
+  diffstatNoMergeBase: ['empty-tree', 'two-dot'],
+  diffstatMergeParameter: ['ignore', 'error'],
+  diffstatWhitespaceOnlyChange: ['omit', 'list'],
+  diffstatPathFilter: ['pathspec', 'exact'],
+  diffstatTypeChange: ['modified', 'removed-added'],
 }
 
 /** Applies a partial update, refusing unknown keys and values of the wrong type. */

@@ -4,6 +4,7 @@
  * `x-oauth-scopes` (bitbucket-api.md §2.2), follows `next` links only (§4.2), and turns error
  * bodies — JSON envelopes or plain-text 429s (§5) — into BitbucketError.
  */
+import { Readable } from 'node:stream'
 import { request, type Dispatcher } from 'undici'
 
 /** Supplies the Authorization header and a second chance after a 401. */
@@ -30,6 +31,12 @@ export interface ApiResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: Buffer
+}
+
+/** A streamed request body and the headers that describe it (Content-Type, Content-Length). */
+export interface StreamBody {
+  body: AsyncIterable<Uint8Array>
+  headers?: Record<string, string>
 }
 
 export interface ApiClientOptions {
@@ -64,19 +71,41 @@ export class ApiClient {
 
   /** One request, authenticated, with the one retry after a 401. Non-2xx answers are returned, not thrown. */
   async send(method: Dispatcher.HttpMethod, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<ApiResponse> {
-    const url = path.startsWith('http') ? path : `${this.options.apiUrl}${path}`
-    let auth = await this.options.authorizer.header()
-    let response = await this.once(method, url, auth, init)
-    if (response.status === 401) {
-      const retry = await this.options.authorizer.afterUnauthorized(auth)
-      if (retry) {
-        auth = retry
-        response = await this.once(method, url, auth, init)
+    const url = this.url(path)
+    return this.authorized((auth) => this.once(method, url, auth, init))
+  }
+
+  /**
+   * Like `send`, with a streamed body. A stream cannot be replayed, so `makeBody` is called once
+   * per attempt: again for the one retry after a 401. An error thrown by the body's own source
+   * (a local file that changed, say) is rethrown as it is, and an abort as the signal's reason;
+   * only a failure to reach Bitbucket becomes BitbucketError(0).
+   */
+  async sendStream(method: Dispatcher.HttpMethod, path: string, makeBody: () => Promise<StreamBody>, init: { signal?: AbortSignal } = {}): Promise<ApiResponse> {
+    const url = this.url(path)
+    return this.authorized(async (auth) => this.onceStream(method, url, auth, await makeBody(), init.signal))
+  }
+
+  /**
+   * GET whose 2xx body is handed to `sink` as a stream (file downloads: memory stays flat);
+   * any other answer throws BitbucketError.
+   */
+  async download(path: string, sink: (body: Readable) => Promise<void>): Promise<void> {
+    const url = this.url(path)
+    const response = await this.authorized(async (authorization) => {
+      let res: Dispatcher.ResponseData
+      try {
+        res = await request(url, { method: 'GET', headers: { authorization, 'user-agent': 'Pail' }, ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}) })
+      } catch (error) {
+        throw new BitbucketError(0, `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
       }
-    }
-    const scopes = headerValue(response.headers, 'x-oauth-scopes')
-    if (scopes !== undefined) this.options.onScopes?.(scopes.split(/,\s*/).filter(Boolean))
-    return response
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        await sink(res.body)
+        return { status: res.statusCode, headers: res.headers, body: Buffer.alloc(0) }
+      }
+      return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) }
+    })
+    ApiClient.check(response)
   }
 
   /** GET a JSON resource; throws BitbucketError for any non-2xx answer. */
@@ -100,6 +129,56 @@ export class ApiClient {
   static check(response: ApiResponse): ApiResponse {
     if (response.status >= 200 && response.status < 300) return response
     throw errorFrom(response.status, response.body, headerValue(response.headers, 'content-type'))
+  }
+
+  private url(path: string): string {
+    return path.startsWith('http') ? path : `${this.options.apiUrl}${path}`
+  }
+
+  /** Runs `attempt` with the Authorizer's header, and once more after a 401 with what it hands back. */
+  private async authorized(attempt: (authorization: string) => Promise<ApiResponse>): Promise<ApiResponse> {
+    let auth = await this.options.authorizer.header()
+    let response = await attempt(auth)
+    if (response.status === 401) {
+      const retry = await this.options.authorizer.afterUnauthorized(auth)
+      if (retry) {
+        auth = retry
+        response = await attempt(auth)
+      }
+    }
+    const scopes = headerValue(response.headers, 'x-oauth-scopes')
+    if (scopes !== undefined) this.options.onScopes?.(scopes.split(/,\s*/).filter(Boolean))
+    return response
+  }
+
+  private async onceStream(method: Dispatcher.HttpMethod, url: string, authorization: string, streamed: StreamBody, signal: AbortSignal | undefined): Promise<ApiResponse> {
+    // undici reports a failing body source as a request failure: remember which it was.
+    let sourceFailure: { error: unknown } | null = null
+    async function* guarded(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* streamed.body
+      } catch (error) {
+        sourceFailure = { error }
+        throw error
+      }
+    }
+    try {
+      const res = await request(url, {
+        method,
+        headers: { ...streamed.headers, authorization, 'user-agent': 'Pail' },
+        // undici's types take a Readable, not an async iterable; bytes mode bounds what is buffered.
+        body: Readable.from(guarded(), { objectMode: false, highWaterMark: 64 * 1024 }),
+        ...(signal ? { signal } : {}),
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      })
+      const body = Buffer.from(await res.body.arrayBuffer())
+      return { status: res.statusCode, headers: res.headers, body }
+    } catch (error) {
+      const failure = sourceFailure as { error: unknown } | null
+      if (failure) throw failure.error
+      if (signal?.aborted) throw signal.reason
+      throw new BitbucketError(0, `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+    }
   }
 
   private async once(method: Dispatcher.HttpMethod, url: string, authorization: string, init: { headers?: Record<string, string>; body?: string | Buffer }): Promise<ApiResponse> {

@@ -19,6 +19,7 @@ export interface LocalEntry {
 /** What the index remembers of a path after a commit landed. */
 export interface IndexEntry {
   size: number
+  /** 0 when the file was hashed within moments of being written: the next scan hashes it again (git's "racily clean" rule). */
   mtimeMs: number
   /** Git blob SHA-1 of the bytes that were committed. */
   sha: string
@@ -41,6 +42,8 @@ export interface Upload {
   /** Where its bytes are read from. */
   absolutePath: string
   mode: FileMode
+  /** For links: the target text that was hashed, which is the content to send (not the file it points at). */
+  linkTarget?: string
 }
 
 /** What one commit changes: uploads and deletions (repository paths). */

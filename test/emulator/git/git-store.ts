@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
+import { parseRawNumstat, type DiffEntry, type DiffOptions } from './git-diff.js'
 
 export const ZERO_SHA = '0'.repeat(40)
 
@@ -251,6 +252,35 @@ export class GitRepository {
     } finally {
       await rm(scratch, { recursive: true, force: true })
     }
+  }
+
+  /** The empty tree's id (written if missing): what a root commit is diffed against. */
+  async emptyTree(): Promise<string> {
+    return (await git(this.gitDir, ['mktree'], { input: '' })).toString().trim()
+  }
+
+  /** The best common ancestor of two commits (`git merge-base`), or null for unrelated histories. */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    try {
+      return (await git(this.gitDir, ['merge-base', a, b])).toString().trim() || null
+    } catch (error) {
+      if (error instanceof GitError && error.code === 1) return null
+      throw error
+    }
+  }
+
+  /**
+   * The paths that differ from tree-ish `from` (null: the empty tree) to `to`, with line counts
+   * (`git diff-tree -r -z --raw --numstat`). Paths are literal pathspecs: a directory limits to
+   * everything below it, and no glob characters are special.
+   */
+  async diffTrees(from: string | null, to: string, options: DiffOptions): Promise<DiffEntry[]> {
+    const args = ['diff-tree', '-r', '-z', '--raw', '--numstat', '--no-ext-diff', '--no-textconv']
+    args.push(options.renameSimilarity === null ? '--no-renames' : `--find-renames=${options.renameSimilarity}%`)
+    if (options.ignoreWhitespace) args.push('--ignore-all-space')
+    args.push(from ?? (await this.emptyTree()), to, '--', ...options.paths)
+    const out = await git(this.gitDir, args, { env: { GIT_LITERAL_PATHSPECS: '1' } })
+    return parseRawNumstat(out.toString('utf8'))
   }
 
   /** Paths present in a commit's tree (files and links), for deletion checks. */

@@ -68,6 +68,12 @@ test('emulator JSON responses validate against the spec\'s response schemas (§7
     await run({ url: `${BASE}/src/${sha}/${file}?format=meta`, op: `${REPO}/src/{commit}/{path}`, schema: metaSchemas.file })
   }
   await run({ url: `${BASE}/src/${sha}/docs/?format=meta`, op: `${REPO}/src/{commit}/{path}`, schema: metaSchemas.directory })
+  // diffstat: added paths (old: null), then a commit with modified, renamed, removed and mode-changed paths.
+  const later = await emu.control<{ hash: string }>('POST', '/commit', { files: { 'docs/guide.md': '# Guide\n\nMore.\n', 'docs/run.sh': '#!/bin/sh\n', 'café.md': 'x\n' }, deletions: ['bin/run.sh', 'assets/blob.bin'] })
+  await run({ url: `${BASE}/diffstat/${sha}`, op: `${REPO}/diffstat/{spec}` })
+  await run({ url: `${BASE}/diffstat/${later.hash}?pagelen=2`, op: `${REPO}/diffstat/{spec}` })
+  await run({ url: `${BASE}/diffstat/${later.hash}..${sha}?topic=false&renames=false`, op: `${REPO}/diffstat/{spec}` })
+  await run({ url: `${BASE}/diffstat/main..${sha}`, op: `${REPO}/diffstat/{spec}` })
 
   await run({ url: '/2.0/user', op: '/user', status: 401, auth: expired })
   await run({ url: '/2.0/user/workspaces?q=slug%3D', op: '/user/workspaces', status: 400 })
@@ -76,6 +82,8 @@ test('emulator JSON responses validate against the spec\'s response schemas (§7
   await run({ url: '/2.0/workspaces/nowhere', op: '/workspaces/{workspace}', status: 404 })
   await run({ url: `${BASE}/src/${sha}/missing.txt`, op: `${REPO}/src/{commit}/{path}`, status: 404 })
   await run({ url: `${BASE}/src/nope/`, op: `${REPO}/src/{commit}/{path}`, status: 404 })
+  await run({ url: `${BASE}/diffstat/nope..main`, op: `${REPO}/diffstat/{spec}`, status: 404 })
+  await run({ url: `${BASE}/diffstat/main`, op: `${REPO}/diffstat/{spec}`, status: 403, auth: accountOnly })
   await run({ url: `${BASE}/src/${sha}/?max_depth=100`, op: `${REPO}/src/{commit}/{path}`, status: 555 })
   await run({ url: '/2.0/repositories', op: '/repositories', status: 410 })
 

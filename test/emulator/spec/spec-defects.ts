@@ -52,6 +52,16 @@ export const specDefects: readonly SpecDefect[] = [
     matches: (e) => /(^|\/)summary$/.test(e.instancePath) && e.keyword === 'additionalProperties' && e.params.additionalProperty === 'type',
   },
   {
+    id: 'diffstat.old and diffstat.new are null for an added or removed path',
+    description:
+      '[SPEC] types `diffstat.old` / `diffstat.new` as a (non-nullable) `commit_file`, yet an added path has `"old": null` ' +
+      '(and a removed one `"new": null`): runatlantis/atlantis test `TestClient_GetModifiedFilesOldNil` ' +
+      '(server/events/vcs) feeds its Bitbucket Cloud client ' +
+      'a pull-request diffstat (same `diffstat` schema) with `{"status": "added", "old": null, …}`. bitbucket-api.md has no diffstat section yet.',
+    docLine: null,
+    matches: (e) => /^\/values\/\d+\/(old|new)$/.test(e.instancePath) && e.keyword === 'type' && e.data === null,
+  },
+  {
     id: 'mainbranch is null for an empty repository',
     description:
       'UNCONFIRMED: an empty repository\'s `mainbranch` (settings.emptyRepositoryMainbranch, default null as OpenHands PR ' +

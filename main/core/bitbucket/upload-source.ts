@@ -1,0 +1,96 @@
+/**
+ * The bytes of one upload, read from disk as they are sent and hashed on the way (DESIGN.md §4:
+ * "the bytes hashed are the bytes sent"). Git's blob header carries the size before the content,
+ * so the size is fixed when an attempt starts (which also makes the body's length exact): a file
+ * that grows afterwards is sent up to that size, one that shrinks fails the attempt and the
+ * caller rescans. Either way the reported hash is exactly the blob Bitbucket stores. A link's
+ * content is its target text, as git stores it.
+ */
+import { constants } from 'node:fs'
+import { lstat, open, readlink, type FileHandle } from 'node:fs/promises'
+import type { FileMode, Upload } from '../sync/types.js'
+import { FileUnreadableError, UploadFileChangedError } from './commit-errors.js'
+import type { GitBlobHasher } from './git-blob-hash.js'
+
+/** An upload with its size (and, for links, target) fixed for one attempt. */
+export interface PreparedUpload {
+  repoPath: string
+  absolutePath: string
+  mode: FileMode
+  size: number
+  /** For links: the target bytes (they are short). */
+  linkTarget: Buffer | null
+}
+
+/** Reads are this large: big enough for throughput, small enough that memory stays flat. */
+const READ_CHUNK = 256 * 1024
+
+// As in sync/blob-hash.ts: O_NOFOLLOW, so a file swapped for a link since the scan is refused
+// rather than uploading whatever the link points at (perhaps outside the folder); O_NONBLOCK, so a
+// file swapped for a FIFO cannot hang the upload. Both are absent on Windows, where neither applies.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+
+function changed(upload: { repoPath: string }, how: string, cause?: unknown): UploadFileChangedError {
+  return new UploadFileChangedError(upload.repoPath, `"${upload.repoPath}" ${how} while Pail was uploading it. Pail will look at the folder again.`, cause === undefined ? undefined : { cause })
+}
+
+function localError(upload: { repoPath: string }, error: unknown): Error {
+  if (error instanceof UploadFileChangedError) return error
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EISDIR' || code === 'EINVAL') return changed(upload, 'was moved, deleted or replaced', error)
+  return new FileUnreadableError(upload.repoPath, `Pail cannot read "${upload.repoPath}" (${code ?? (error as Error).message}). Check that the file is not locked and that you may read it.`)
+}
+
+/** Fixes the size of `upload` (and a link's target) for the attempt about to start. */
+export async function prepareUpload(upload: Upload): Promise<PreparedUpload> {
+  const base = { repoPath: upload.repoPath, absolutePath: upload.absolutePath, mode: upload.mode }
+  try {
+    if (upload.mode === 'link') {
+      // The scanner hashed this text; sending the same bytes keeps index and commit in agreement.
+      const linkTarget = upload.linkTarget !== undefined ? Buffer.from(upload.linkTarget, 'utf8') : await readlink(upload.absolutePath, { encoding: 'buffer' })
+      return { ...base, size: linkTarget.length, linkTarget }
+    }
+    const info = await lstat(upload.absolutePath)
+    if (!info.isFile()) throw changed(upload, 'is no longer a plain file')
+    return { ...base, size: info.size, linkTarget: null }
+  } catch (error) {
+    throw localError(upload, error)
+  }
+}
+
+/** Yields the upload's bytes — exactly `size` of them — feeding each to `hasher` as it goes. */
+export async function* uploadContent(prepared: PreparedUpload, hasher: GitBlobHasher): AsyncGenerator<Uint8Array> {
+  if (prepared.linkTarget) {
+    hasher.update(prepared.linkTarget)
+    yield prepared.linkTarget
+    return
+  }
+  if (prepared.size === 0) return
+  let handle: FileHandle
+  try {
+    handle = await open(prepared.absolutePath, OPEN_FLAGS)
+    const info = await handle.stat()
+    if (!info.isFile()) throw changed(prepared, 'is no longer a plain file')
+    if (info.size < prepared.size) throw changed(prepared, 'got shorter')
+  } catch (error) {
+    throw localError(prepared, error)
+  }
+  try {
+    let position = 0
+    while (position < prepared.size) {
+      // A fresh buffer per chunk: the one yielded is still queued on the socket when the next is read.
+      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, prepared.size - position))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position).catch((error: unknown) => {
+        throw localError(prepared, error)
+      })
+      if (bytesRead === 0) throw changed(prepared, 'got shorter')
+      // Bytes appended after the size was fixed are never read: the read stops at `size`.
+      const chunk = buffer.subarray(0, bytesRead)
+      position += bytesRead
+      hasher.update(chunk)
+      yield chunk
+    }
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * The change set between a scan and the index (DESIGN.md §4): files to upload and paths to delete,
+ * which become one commit. Files are hashed only where size, mtime or mode moved; a deletion is
+ * produced only for a path the index says this pair synced, and never for a path that was skipped
+ * or is now ignored. `safetyCheck` then decides whether the change set may go out unasked.
+ */
+import { basename, join } from 'node:path'
+import { FileChangedError, hashBlob, hashFile } from './blob-hash.js'
+import type { ScanResult } from './scanner.js'
+import { formatBytes, skippedPath, type SkippedPath } from './skipped.js'
+import type { ChangeSet, FileMode, IndexEntry, LocalEntry, PairIndex, Upload } from './types.js'
+
+/**
+ * Default largest file Pail uploads. Bitbucket documents no per-file limit for `POST …/src`
+ * (bitbucket-api.md §3), but blocks pushes once a repository reaches 4 GB; 100 MB keeps one file
+ * from eating a large part of that, and matches what other git hosts refuse.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+
+/**
+ * Files modified this recently when hashed are recorded with mtimeMs 0 so the next scan hashes
+ * them again: on filesystems with coarse timestamps (FAT: 2 s, HFS+: 1 s) a second write within
+ * the same tick and of the same size would otherwise leave the stat unchanged and be missed.
+ */
+export const RACY_WINDOW_MS = 3000
+
+/** Options for buildChangeSet. */
+export interface ChangeSetOptions {
+  /** The pair's folder in the repository ('' or absent for the repository root). */
+  pathInRepo?: string
+  /** Index paths that are now ignored stay in the repository untouched, as tracked files do in git. */
+  isIgnored?: (path: string) => boolean
+  /** Files above this size are skipped with a message (default DEFAULT_MAX_FILE_BYTES). */
+  maxFileBytes?: number
+  /**
+   * Whether a missing executable bit means "not executable" (default: not on Windows, which has
+   * no such bit; there an indexed executable stays executable, as with git's core.fileMode=false).
+   */
+  trustExecutableBit?: boolean
+  /** Files hashed at once (default 4). */
+  hashConcurrency?: number
+  /** See RACY_WINDOW_MS. */
+  racyWindowMs?: number
+  /** The clock, for tests. */
+  now?: () => number
+}
+
+/** A change set with what the engine needs around it. */
+export interface LocalChangeSet extends ChangeSet {
+  /** Local paths of `deletions`, in the same order. */
+  deletedPaths: string[]
+  /** For each upload (by local path): its index entry once the commit lands. */
+  hashed: Map<string, IndexEntry>
+  /** Paths whose stat moved but whose content and mode did not: fresh index entries to save now, no commit needed. */
+  unchanged: Map<string, IndexEntry>
+  /** Paths not synced this time, with the reason (includes the scan's own skipped list). */
+  skipped: SkippedPath[]
+}
+
+/** Compares a scan (whole or partial) with the index. */
+export async function buildChangeSet(scan: ScanResult, index: PairIndex, options: ChangeSetOptions = {}): Promise<LocalChangeSet> {
+  const result: LocalChangeSet = { uploads: [], deletions: [], deletedPaths: [], hashed: new Map(), unchanged: new Map(), skipped: [...scan.skipped] }
+  // A folder that is missing or unreadable says nothing about its files (safetyCheck holds it).
+  if (scan.rootStatus !== 'ok') return result
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
+  const trustExecutableBit = options.trustExecutableBit ?? process.platform !== 'win32'
+  const prefix = normalisePrefix(options.pathInRepo ?? '')
+
+  const toHash: { entry: LocalEntry; mode: FileMode; known: IndexEntry | undefined }[] = []
+  for (const entry of scan.entries.values()) {
+    const known = index.files[entry.path]
+    const mode = !trustExecutableBit && entry.mode === 'file' && known?.mode === 'executable' ? 'executable' : entry.mode
+    if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs && known.mode === mode) continue
+    if (entry.mode !== 'link' && entry.size > maxFileBytes) {
+      result.skipped.push(tooLarge(entry.path, entry.size, maxFileBytes))
+      continue
+    }
+    toHash.push({ entry, mode, known })
+  }
+
+  const now = options.now ?? Date.now
+  const racyWindowMs = options.racyWindowMs ?? RACY_WINDOW_MS
+  await forEachLimited(toHash, options.hashConcurrency ?? 4, async ({ entry, mode, known }) => {
+    const absolutePath = join(scan.root, ...entry.path.split('/'))
+    const hash = await hashEntry(entry, absolutePath)
+    if ('skip' in hash) return void result.skipped.push(hash.skip)
+    if (entry.mode !== 'link' && hash.size > maxFileBytes) return void result.skipped.push(tooLarge(entry.path, hash.size, maxFileBytes))
+    const racy = entry.mode !== 'link' && now() - hash.mtimeMs < racyWindowMs
+    const fresh: IndexEntry = { size: hash.size, mtimeMs: racy ? 0 : hash.mtimeMs, sha: hash.sha, mode }
+    if (known && known.sha === fresh.sha && known.mode === fresh.mode) {
+      result.unchanged.set(entry.path, fresh)
+      return
+    }
+    const upload: Upload = { repoPath: toRepoPath(entry.path, prefix), absolutePath, mode }
+    if (entry.mode === 'link') upload.linkTarget = entry.linkTarget!
+    result.uploads.push(upload)
+    result.hashed.set(entry.path, fresh)
+  })
+  // Hashing runs in parallel; a stable order makes commits and logs reproducible.
+  result.uploads.sort((a, b) => compare(a.repoPath, b.repoPath))
+
+  const inScope = coveredBy(scan.scope)
+  const isProtected = coveredBy(scan.skipped.map((s) => s.path)) ?? (() => false)
+  for (const path of Object.keys(index.files).sort(compare)) {
+    if (scan.entries.has(path) || (inScope && !inScope(path)) || isProtected(path) || options.isIgnored?.(path)) continue
+    result.deletedPaths.push(path)
+    result.deletions.push(toRepoPath(path, prefix))
+  }
+  return result
+}
+
+/** The repository path of a folder-relative path under the pair's path-in-repo. */
+export function toRepoPath(localPath: string, pathInRepo: string): string {
+  const prefix = normalisePrefix(pathInRepo)
+  return prefix === '' ? localPath : `${prefix}/${localPath}`
+}
+
+/** Entries above the per-file limit, as skipped paths with a message (links are never too large). */
+export function checkFileSizes(entries: Iterable<LocalEntry>, maxFileBytes = DEFAULT_MAX_FILE_BYTES): SkippedPath[] {
+  const skipped: SkippedPath[] = []
+  for (const entry of entries) if (entry.mode !== 'link' && entry.size > maxFileBytes) skipped.push(tooLarge(entry.path, entry.size, maxFileBytes))
+  return skipped
+}
+
+/**
+ * When deletions need the user's word. A change set is held when its deletions reach
+ * `maxDeletions`, or when they reach `maxDeletedFraction` of the index and are at least
+ * `minDeletionsForFraction` (so deleting 3 of 8 files does not ask, while 400 of 1,000 or 40 of
+ * 100 does). Deletions whose content is uploaded again under another name (moves) do not count.
+ */
+export interface SafetyThresholds {
+  maxDeletions: number
+  maxDeletedFraction: number
+  minDeletionsForFraction: number
+}
+
+/** Defaults from peer-apps.md §5 ("a mass-delete threshold"). */
+export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { maxDeletions: 50, maxDeletedFraction: 0.3, minDeletionsForFraction: 10 }
+
+/** Why a change set is held. */
+export type HoldReason = 'missing-folder' | 'empty-folder' | 'mass-delete'
+
+/** Whether a change set may be committed without asking. */
+export type SafetyVerdict = { ok: true } | { ok: false; hold: HoldReason; message: string }
+
+/**
+ * Checks a change set before it becomes a commit (DESIGN.md §4: "an empty or missing folder, or a
+ * change set deleting more than a threshold, pauses the pair and asks the user"; peer-apps.md §2:
+ * Syncthing's unmounted-disk deletes). Messages are for people, not engineers.
+ */
+export function safetyCheck(changeSet: LocalChangeSet, index: PairIndex, scan: ScanResult, thresholds: Partial<SafetyThresholds> = {}): SafetyVerdict {
+  const limits = { ...DEFAULT_SAFETY_THRESHOLDS, ...thresholds }
+  const name = basename(scan.root) || scan.root
+  if (scan.rootStatus !== 'ok') return { ok: false, hold: 'missing-folder', message: missingMessage(scan, name) }
+  const deletions = changeSet.deletedPaths.length
+  if (deletions === 0) return { ok: true }
+  const indexed = Object.keys(index.files).length
+  if (deletions >= indexed && changeSet.uploads.length === 0) {
+    return {
+      ok: false,
+      hold: 'empty-folder',
+      message: `The folder “${name}” is empty, but Bitbucket still has the ${files(indexed)} Pail synced from it. Pail has paused this folder rather than delete ${indexed === 1 ? 'it' : 'them all'} from Bitbucket. If you emptied the folder on purpose, confirm in Pail and ${indexed === 1 ? 'it' : 'they'} will be deleted from Bitbucket too. If not, check that the right drive is connected or put the files back.`,
+    }
+  }
+  const uploadedShas = new Set([...changeSet.hashed.values()].map((entry) => entry.sha))
+  const lost = changeSet.deletedPaths.filter((path) => !uploadedShas.has(index.files[path]?.sha ?? '')).length
+  if (lost >= limits.maxDeletions || (lost >= limits.minDeletionsForFraction && lost >= limits.maxDeletedFraction * indexed)) {
+    const percent = Math.round((100 * deletions) / Math.max(indexed, 1))
+    return {
+      ok: false,
+      hold: 'mass-delete',
+      message: `${files(deletions)} ${deletions === 1 ? 'was' : 'were'} deleted from the folder “${name}” (${percent}% of the files Pail syncs from it). Pail has paused this folder before deleting them from Bitbucket too. If you meant to delete them, confirm in Pail. If not, put them back, for example from the Recycle Bin or Trash.`,
+    }
+  }
+  return { ok: true }
+}
+
+function missingMessage(scan: ScanResult, name: string): string {
+  const after = 'Pail has paused syncing it, and nothing has been deleted from Bitbucket.'
+  switch (scan.rootStatus) {
+    case 'not-a-directory':
+      return `“${scan.root}” is no longer a folder. ${after}`
+    case 'unreadable':
+      return `Pail can't open the folder “${name}” (${scan.root}). It may be on a drive that is not connected, or you may not have permission to open it. ${after}`
+    default:
+      return `Pail can't find the folder “${name}” (${scan.root}). If it is on an external drive or a network share, connect it and Pail will carry on. ${after}`
+  }
+}
+
+type HashOutcome = { sha: string; size: number; mtimeMs: number } | { skip: SkippedPath }
+
+async function hashEntry(entry: LocalEntry, absolutePath: string): Promise<HashOutcome> {
+  // A link's content in git is its target text; the size is that text's length in bytes.
+  if (entry.mode === 'link') return { sha: hashBlob(entry.linkTarget ?? ''), size: Buffer.byteLength(entry.linkTarget ?? ''), mtimeMs: entry.mtimeMs }
+  try {
+    return await hashFile(absolutePath)
+  } catch (error) {
+    // Neither outcome is a deletion: the index keeps the path, and the next look retries it.
+    if (error instanceof FileChangedError) return { skip: skippedPath(entry.path, 'changing') }
+    return { skip: skippedPath(entry.path, 'unreadable', (error as NodeJS.ErrnoException).code ?? (error as Error).message) }
+  }
+}
+
+function tooLarge(path: string, size: number, max: number): SkippedPath {
+  return skippedPath(path, 'too-large', `${formatBytes(size)}; the limit is ${formatBytes(max)} per file`)
+}
+
+function files(count: number): string {
+  return `${count.toLocaleString('en')} file${count === 1 ? '' : 's'}`
+}
+
+function normalisePrefix(pathInRepo: string): string {
+  return pathInRepo.split('/').filter(Boolean).join('/')
+}
+
+/** A test for "this path, or a folder above it, is one of `paths`"; undefined for no list. */
+function coveredBy(paths: readonly string[] | undefined): ((path: string) => boolean) | undefined {
+  if (!paths) return undefined
+  const set = new Set(paths)
+  return (path) => {
+    for (let p = path; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      if (set.has(p)) return true
+      if (!p.includes('/')) return false
+    }
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}

@@ -1,0 +1,137 @@
+/**
+ * Runs the sync pairs: once (`pail sync --once`) or continuously, with a watcher per folder, a
+ * poll of the branch for other people's changes, and back-off after failures. Each pair's last
+ * state is written to `<pail home>/pairs/<id>/status.json` so any process can show it.
+ */
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import type { Session } from '../auth/auth-service.js'
+import type { HistoryStore } from '../history/history-store.js'
+import { silentLogger, type Logger } from '../log/logger.js'
+import { readJsonFile, writeJsonFile } from '../store/json-file.js'
+import { FolderWatcher } from './folder-watcher.js'
+import { IgnoreRules } from './ignore-rules.js'
+import type { PairStore } from './pair-store.js'
+import { PairSyncer, type SyncOutcome } from './pair-syncer.js'
+import { isPaused, type SyncPair } from './sync-pair.js'
+
+export type PairState = 'up-to-date' | 'syncing' | 'paused' | 'held' | 'error'
+
+export interface PairStatus {
+  pairId: string
+  state: PairState
+  /** For people: what happened last, or what needs doing. */
+  message: string
+  lastSyncAt: number | null
+  lastCommit: string | null
+}
+
+export interface SyncServiceDeps {
+  home: string
+  pairs: PairStore
+  history: HistoryStore
+  session: Session
+  logger?: Logger
+  device?: string
+  /** How often the branch is checked for other people's changes while watching (default 60 s). */
+  pollMs?: number
+}
+
+export interface PairResult {
+  pair: SyncPair
+  outcome: SyncOutcome | null
+  error: string | null
+}
+
+export class SyncService {
+  private readonly running = new Map<string, Promise<PairResult>>()
+
+  constructor(private readonly deps: SyncServiceDeps) {}
+
+  private get log(): Logger {
+    return this.deps.logger ?? silentLogger
+  }
+
+  stateDir(pair: SyncPair): string {
+    return join(this.deps.home, 'pairs', pair.id)
+  }
+
+  async status(pair: SyncPair): Promise<PairStatus> {
+    const saved = await readJsonFile<PairStatus | null>(join(this.stateDir(pair), 'status.json'), null)
+    if (isPaused(pair, Date.now())) return { pairId: pair.id, state: 'paused', message: pair.paused?.until ? `Paused until ${new Date(pair.paused.until).toLocaleString()}` : 'Paused', lastSyncAt: saved?.lastSyncAt ?? null, lastCommit: saved?.lastCommit ?? null }
+    return saved ?? { pairId: pair.id, state: 'syncing', message: 'Not synced yet', lastSyncAt: null, lastCommit: null }
+  }
+
+  /** Reconciles every pair that is not paused, one after another; never throws for one pair's failure. */
+  async syncAllOnce(options: { confirmed?: boolean } = {}): Promise<PairResult[]> {
+    const results: PairResult[] = []
+    for (const pair of await this.deps.pairs.list()) {
+      if (isPaused(pair, Date.now())) continue
+      results.push(await this.syncPair(pair, options))
+    }
+    return results
+  }
+
+  /** One pass of one pair; a pass already running for it is joined, not doubled. */
+  syncPair(pair: SyncPair, options: { confirmed?: boolean } = {}): Promise<PairResult> {
+    const existing = this.running.get(pair.id)
+    if (existing) return existing
+    const run = this.runPair(pair, options).finally(() => this.running.delete(pair.id))
+    this.running.set(pair.id, run)
+    return run
+  }
+
+  private async runPair(pair: SyncPair, options: { confirmed?: boolean }): Promise<PairResult> {
+    const syncer = new PairSyncer(pair, { session: this.deps.session, history: this.deps.history, stateDir: this.stateDir(pair), device: this.deps.device ?? hostname(), logger: this.log })
+    const previous = await this.status(pair)
+    try {
+      const outcome = await syncer.syncOnce(options)
+      const status: PairStatus =
+        outcome.status === 'held'
+          ? { pairId: pair.id, state: 'held', message: outcome.message, lastSyncAt: previous.lastSyncAt, lastCommit: previous.lastCommit }
+          : { pairId: pair.id, state: 'up-to-date', message: outcome.status === 'committed' ? `Uploaded ${outcome.uploaded} and deleted ${outcome.deleted} file(s)` : 'Up to date', lastSyncAt: Date.now(), lastCommit: outcome.status === 'committed' ? outcome.commit : previous.lastCommit }
+      await writeJsonFile(join(this.stateDir(pair), 'status.json'), status)
+      return { pair, outcome, error: null }
+    } catch (error) {
+      const message = (error as Error).message
+      this.log.error('sync.failed', { pair: pair.id, error: message })
+      await writeJsonFile(join(this.stateDir(pair), 'status.json'), { pairId: pair.id, state: 'error', message, lastSyncAt: previous.lastSyncAt, lastCommit: previous.lastCommit } satisfies PairStatus)
+      return { pair, outcome: null, error: message }
+    }
+  }
+
+  /**
+   * Watches every pair until `signal` aborts: a pass after each burst of changes, a poll of the
+   * branch every `pollMs`, and after a failure a retry with exponential back-off and jitter.
+   */
+  async watch(signal: AbortSignal, onResult: (result: PairResult) => void = () => undefined): Promise<void> {
+    const watchers: FolderWatcher[] = []
+    const timers: NodeJS.Timeout[] = []
+    const failures = new Map<string, number>()
+    const schedule = (pair: SyncPair, delayMs: number): void => {
+      timers.push(setTimeout(() => void pass(pair), delayMs))
+    }
+    const pass = async (pair: SyncPair): Promise<void> => {
+      if (signal.aborted) return
+      const current = (await this.deps.pairs.list()).find((p) => p.id === pair.id)
+      if (!current || isPaused(current, Date.now())) return
+      const result = await this.syncPair(current)
+      onResult(result)
+      if (result.error) {
+        const n = (failures.get(pair.id) ?? 0) + 1
+        failures.set(pair.id, n)
+        schedule(pair, Math.min(15 * 60_000, 2000 * 2 ** n) * (0.5 + Math.random()))
+      } else failures.delete(pair.id)
+    }
+    for (const pair of await this.deps.pairs.list()) {
+      const rules = await IgnoreRules.load(pair.folder)
+      watchers.push(await FolderWatcher.start({ root: pair.folder, rules, onFlush: () => void pass(pair), logger: this.log }))
+      void pass(pair)
+      timers.push(setInterval(() => void pass(pair), this.deps.pollMs ?? 60_000))
+    }
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+    for (const timer of timers) clearTimeout(timer)
+    await Promise.all(watchers.map((w) => w.close()))
+    await Promise.all(this.running.values())
+  }
+}

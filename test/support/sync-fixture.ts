@@ -1,0 +1,100 @@
+/**
+ * A sync pair against a running emulator: a fresh folder, a Pail home signed in with the private
+ * consumer, and the means to judge the result with git — clone the branch, compare its tree with
+ * the folder byte for byte.
+ */
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { lstat, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { promisify } from 'node:util'
+import type { Session } from '../../main/core/auth/auth-service.js'
+import { HistoryStore } from '../../main/core/history/history-store.js'
+import { JsonSettingsStore } from '../../main/core/settings/settings-store.js'
+import { PairStore } from '../../main/core/sync/pair-store.js'
+import { PairSyncer, type PairSyncDeps, type SyncOutcome } from '../../main/core/sync/pair-syncer.js'
+import type { SyncPair } from '../../main/core/sync/sync-pair.js'
+import { useEmulator, type RunningEmulator } from '../emulator/harness.js'
+import type { EmulatorSettings } from '../emulator/settings.js'
+import { pailAuth } from './pail-auth.js'
+
+const run = promisify(execFile)
+
+export interface SyncFixture {
+  emu: RunningEmulator
+  folder: string
+  home: string
+  session: Session
+  pair: SyncPair
+  history: HistoryStore
+  /** A fresh PairSyncer (as a new process would make) reconciling once. */
+  syncOnce(options?: { confirmed?: boolean }, deps?: Partial<PairSyncDeps>): Promise<SyncOutcome>
+  /** The files of the branch, by path: content, or `-> target` for links. */
+  remoteTree(): Promise<Map<string, string>>
+  localTree(): Promise<Map<string, string>>
+  /** Asserts the branch and the folder hold the same files, byte for byte. */
+  assertInSync(): Promise<void>
+  commitCount(): Promise<number>
+}
+
+async function treeOf(root: string, skip: (name: string) => boolean): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (skip(entry.name)) continue
+      const abs = join(dir, entry.name)
+      const rel = prefix + entry.name
+      if (entry.isSymbolicLink()) out.set(rel, `-> ${await readlink(abs)}`)
+      else if (entry.isDirectory()) await walk(abs, `${rel}/`)
+      else out.set(rel, `${((await lstat(abs)).mode & 0o111) !== 0 ? 'x ' : ''}${(await readFile(abs)).toString('base64')}`)
+    }
+  }
+  await walk(root, '')
+  return out
+}
+
+export async function syncFixture(t: TestContext, options: { settings?: Partial<EmulatorSettings>; repository?: string; emptyRepository?: boolean } = {}): Promise<SyncFixture> {
+  const emu = await useEmulator(t, options.settings ?? {})
+  const slug = options.repository ?? 'handbook'
+  if (slug !== 'handbook') await emu.control('POST', '/repositories', { slug, empty: options.emptyRepository === true })
+  const root = await mkdtemp(join(tmpdir(), 'pail-sync-'))
+  t.after(() => rm(root, { recursive: true, force: true }))
+  const folder = join(root, 'My Documents')
+  await run('mkdir', ['-p', folder])
+  const pail = await pailAuth(t, emu, { open: async () => false }, 1)
+  await pail.auth.signInWithClientCredentials(emu.info.privateConsumer)
+  const session = (await pail.auth.session())!
+  const pairs = new PairStore(new JsonSettingsStore(pail.home), pail.home)
+  const pair = await pairs.add({ folder, workspace: 'pail-demo', repository: slug, branch: 'main' })
+  const history = new HistoryStore(pail.home)
+  const repo = emu.server.world.repository('pail-demo', slug)!
+  const gitDir = emu.server.git(repo).gitDir
+  const fixture: SyncFixture = {
+    emu,
+    folder,
+    home: pail.home,
+    session,
+    pair,
+    history,
+    syncOnce: (opts = {}, deps = {}) => new PairSyncer(pair, { session, history, stateDir: join(pail.home, 'pairs', pair.id), device: 'test-pc', ...deps }).syncOnce(opts),
+    async remoteTree() {
+      const clone = join(root, `clone-${Date.now()}`)
+      await run('git', ['clone', '--quiet', gitDir, clone], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } })
+      const tree = await treeOf(clone, (name) => name === '.git')
+      await rm(clone, { recursive: true, force: true })
+      return tree
+    },
+    localTree: () => treeOf(folder, (name) => name.endsWith('.tmp')),
+    async assertInSync() {
+      const [remote, local] = [await fixture.remoteTree(), await fixture.localTree()]
+      assert.deepEqual([...local.keys()].sort(), [...remote.keys()].sort(), 'the same paths on both sides')
+      for (const [path, content] of local) assert.equal(content, remote.get(path), `the same bytes and mode for ${path}`)
+    },
+    async commitCount() {
+      return Number((await run('git', ['--git-dir', gitDir, 'rev-list', '--count', 'main'])).stdout.trim())
+    },
+  }
+  return fixture
+}

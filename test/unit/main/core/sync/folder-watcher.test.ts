@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, rename, rm, writeFile, appendFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import type { FlushRequest } from '../../../../../main/core/sync/dirty-tracker.js'
+import { FolderWatcher } from '../../../../../main/core/sync/folder-watcher.js'
+import { IgnoreRules } from '../../../../../main/core/sync/ignore-rules.js'
+import { scanFolder } from '../../../../../main/core/sync/scanner.js'
+
+/** Polls until `check` holds; generous, so a slow machine only makes the test slower. */
+async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+test('the watcher reports created, edited, deleted and renamed files, skips ignored ones, and follows .pailignore changes', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'pail-watch-'))
+  t.after(() => rm(root, { recursive: true, force: true }))
+  await writeFile(join(root, 'existing.txt'), 'one')
+  await writeFile(join(root, '.pailignore'), 'hidden/\n')
+  await mkdir(join(root, 'hidden'))
+  const rules = await IgnoreRules.load(root)
+  await scanFolder(root, { rules })
+
+  const flushes: FlushRequest[] = []
+  const watcher = await FolderWatcher.start({
+    root,
+    rules,
+    onFlush: (request) => flushes.push(request),
+    tracker: { quietMs: 300, maxWaitMs: 5000 },
+    awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 },
+  })
+  t.after(() => watcher.close())
+  let mark = 0
+  const seen = (): Set<string> => new Set(flushes.slice(mark).flatMap((f) => ('paths' in f ? [...f.paths] : [])))
+  const rescanned = (): boolean => flushes.slice(mark).some((f) => 'rescan' in f)
+  const step = async (what: string, action: () => Promise<void>, done: () => boolean): Promise<Set<string>> => {
+    mark = flushes.length
+    await action()
+    await waitFor(what, done)
+    return seen()
+  }
+
+  await step('a new file', () => writeFile(join(root, 'new.txt'), 'new'), () => seen().has('new.txt'))
+  await step('an edit', () => appendFile(join(root, 'existing.txt'), ' two'), () => seen().has('existing.txt'))
+
+  const quietOnes = await step(
+    'a file written after ignored ones',
+    async () => {
+      for (const name of ['.DS_Store', 'draft.tmp', '~$report.docx', 'hidden/secret.txt']) await writeFile(join(root, name), 'x')
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      await writeFile(join(root, 'marker.txt'), 'm')
+    },
+    () => seen().has('marker.txt'),
+  )
+  for (const name of ['.DS_Store', 'draft.tmp', '~$report.docx', 'hidden/secret.txt', 'hidden']) assert.ok(!quietOnes.has(name), name)
+
+  await step('a deletion', () => rm(join(root, 'new.txt')), () => seen().has('new.txt'))
+  const renamed = await step('a rename', () => rename(join(root, 'existing.txt'), join(root, 'renamed.txt')), () => seen().has('existing.txt') && seen().has('renamed.txt'))
+  assert.ok(renamed.has('existing.txt') && renamed.has('renamed.txt'))
+
+  await step('a new folder with files', async () => {
+    await mkdir(join(root, 'photos', '2026'), { recursive: true })
+    await writeFile(join(root, 'photos', '2026', 'a.jpg'), 'jpg')
+  }, () => seen().has('photos/2026/a.jpg'))
+
+  // Un-ignoring a folder: the rules are re-read, a rescan is asked for, and the folder is now watched.
+  await step('a rescan after .pailignore changed', () => writeFile(join(root, '.pailignore'), '*.csv\n'), rescanned)
+  assert.equal(rules.isIgnored('hidden', true), false)
+  assert.equal(rules.isIgnored('data.csv', false), true)
+  await step('a file in the folder no longer ignored', () => writeFile(join(root, 'hidden', 'visible.txt'), 'v'), () => seen().has('hidden/visible.txt'))
+
+  await watcher.close()
+  const after = flushes.length
+  await writeFile(join(root, 'late.txt'), 'late')
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  assert.equal(flushes.length, after, 'nothing is reported after close')
+})
