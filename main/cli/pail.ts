@@ -7,7 +7,9 @@ import { TokenEndpointError } from '../core/auth/oauth-client.js'
 import { SignInFailed } from '../core/auth/auth-service.js'
 import { SignedOutError } from '../core/auth/token-source.js'
 import { BitbucketError } from '../core/bitbucket/api-client.js'
+import { CommitError } from '../core/bitbucket/commit-errors.js'
 import { ProvisioningError } from '../core/config/provisioning.js'
+import { UploadRequestError } from '../core/sync/manual-upload.js'
 import { PairError } from '../core/sync/pair-store.js'
 import { CliError, createCliContext, type CliContext, type Output } from './cli-context.js'
 import { gitCredential } from './commands/git-credential.js'
@@ -17,6 +19,7 @@ import { logout } from './commands/logout.js'
 import { pair } from './commands/pair.js'
 import { repos } from './commands/repos.js'
 import { status, sync } from './commands/sync.js'
+import { upload } from './commands/upload.js'
 import { whoami } from './commands/whoami.js'
 
 const usage = `Usage: pail <command>
@@ -29,6 +32,7 @@ Commands:
   pair               Pair folders with repositories (add, list, remove, pause, resume)
   sync [--once]      Sync the paired folders (--once: one pass, then exit)
   status [--json]    Sign-in and the state of each paired folder
+  upload <paths…>    Upload files and folders as one commit (--repo ws/slug)
   history [--json]   What was uploaded, newest first
   git-credential     Git's credential helper (git calls it)
   version            Show Pail's version
@@ -37,7 +41,7 @@ Commands:
 
 type Command = (ctx: CliContext, argv: string[]) => Promise<number>
 
-const commands: Record<string, Command> = { login, logout, whoami, repos, pair, sync, status, history, 'git-credential': gitCredential }
+const commands: Record<string, Command> = { login, logout, whoami, repos, pair, sync, status, upload, history, 'git-credential': gitCredential }
 
 function isUsageError(error: unknown): error is TypeError {
   return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
@@ -45,7 +49,8 @@ function isUsageError(error: unknown): error is TypeError {
 
 /** The messages of errors meant for people; anything else is a bug and says so. */
 function messageOf(error: unknown): string {
-  if (error instanceof CliError || error instanceof SignInError || error instanceof TokenEndpointError || error instanceof SignInFailed || error instanceof SignedOutError || error instanceof ProvisioningError || error instanceof PairError) return error.message
+  if (error instanceof CliError || error instanceof SignInError || error instanceof TokenEndpointError || error instanceof SignInFailed || error instanceof SignedOutError || error instanceof ProvisioningError || error instanceof PairError || error instanceof UploadRequestError) return error.message
+  if (error instanceof CommitError) return error.message
   if (error instanceof BitbucketError) return error.status === 0 ? error.message : `Bitbucket answered: ${error.message} (HTTP ${error.status}).`
   if (isUsageError(error)) return `${error.message}. Run "pail help".`
   return `Something unexpected went wrong: ${(error as Error).message}`

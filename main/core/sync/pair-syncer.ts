@@ -34,6 +34,9 @@ export interface PairSyncDeps {
   thresholds?: Partial<SafetyThresholds>
   messageTemplate?: string
   now?: () => number
+  /** Caps per commit; a larger change set becomes several commits (defaults: 2,000 files, 1 GiB). */
+  maxFilesPerCommit?: number
+  maxBytesPerCommit?: number
   /** Called between Bitbucket's 201 and the index write (tests kill the process here). */
   afterCommitLanded?: (commit: string) => Promise<void>
 }
@@ -44,6 +47,23 @@ export type SyncOutcome =
   | { status: 'held'; reason: string; message: string }
 
 const MAX_ATTEMPTS = 5
+const MAX_FILES_PER_COMMIT = 2000
+const MAX_BYTES_PER_COMMIT = 1024 ** 3
+
+/**
+ * The uploads that fit in one commit under the caps (at least one, however large). Deletions go
+ * with the last batch, so a move never deletes before the new copy is stored.
+ */
+export function takeBatch<T extends { size: number }>(uploads: readonly T[], maxFiles: number, maxBytes: number): { batch: T[]; rest: number } {
+  const batch: T[] = []
+  let bytes = 0
+  for (const upload of uploads) {
+    if (batch.length > 0 && (batch.length >= maxFiles || bytes + upload.size > maxBytes)) break
+    batch.push(upload)
+    bytes += upload.size
+  }
+  return { batch, rest: uploads.length - batch.length }
+}
 
 /** The web page of a commit, for people. */
 export function commitLink(webUrl: string, ref: RepoRef, commit: string): string {
@@ -85,6 +105,7 @@ export class PairSyncer {
     index = await recoverJournal(api, this.ref, pair.branch, index, this.journal, this.index)
     const rules = await IgnoreRules.load(pair.folder)
     let downloaded = 0
+    let committed: Extract<SyncOutcome, { status: 'committed' }> | null = null
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const scan = await scanFolder(pair.folder, { rules })
       const local = await buildChangeSet(scan, index, { pathInRepo: pair.pathInRepo, isIgnored: (p) => rules.isIgnored(p, false) })
@@ -102,18 +123,23 @@ export class PairSyncer {
       const applied = await applyRemote({ api, ref: this.ref, pair, tip, actions, local, index, device: this.deps.device, now: this.deps.now ?? Date.now })
       downloaded += applied.downloaded
       await this.index.save(index)
-      const uploads: Upload[] = [...applied.uploads]
-      const deletions = applied.deletions
-      if (uploads.length === 0 && deletions.length === 0) {
+      if (applied.uploads.length === 0 && applied.deletions.length === 0) {
         if (tip !== null && index.base !== tip) {
           index.base = tip
           await this.index.save(index)
         }
-        return { status: 'up-to-date', downloaded }
+        return committed ? { ...committed, downloaded } : { status: 'up-to-date', downloaded }
       }
-      const outcome = await this.commit(index, tip, uploads, deletions, applied.hashed, applied.deletedLocal, applied.conflicts)
+      const sized = applied.uploads.map((u) => ({ upload: u, size: applied.hashed.get(this.localOf(u.repoPath))?.size ?? 0 }))
+      const { batch, rest } = takeBatch(sized, this.deps.maxFilesPerCommit ?? MAX_FILES_PER_COMMIT, this.deps.maxBytesPerCommit ?? MAX_BYTES_PER_COMMIT)
+      const uploads: Upload[] = batch.map((b) => b.upload)
+      const last = rest === 0
+      const outcome = await this.commit(index, tip, uploads, last ? applied.deletions : [], applied.hashed, last ? applied.deletedLocal : [], applied.conflicts)
       if (outcome === 'stale') continue
-      return { ...outcome, downloaded }
+      committed = committed ? { ...outcome, uploaded: committed.uploaded + outcome.uploaded, deleted: committed.deleted + outcome.deleted, conflicts: [...committed.conflicts, ...outcome.conflicts] } : outcome
+      if (last) return { ...committed, downloaded }
+      // More to send: the next round commits the rest on top (the index already has this batch).
+      attempt = 0
     }
     throw new Error(`The branch ${pair.branch} keeps moving while Pail commits; it will try again shortly.`)
   }

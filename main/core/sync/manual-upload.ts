@@ -1,0 +1,91 @@
+/**
+ * Manual upload (the window's drag and drop, and `pail upload`): files and folders go to
+ * workspace/repository/branch/path as one commit, on top of the branch, with progress. Folders
+ * are walked with the same ignore rules as sync, so temp and lock files stay behind.
+ */
+import { lstat, readlink } from 'node:fs/promises'
+import { basename, resolve } from 'node:path'
+import type { Session } from '../auth/auth-service.js'
+import { createCommit, type CommitProgress } from '../bitbucket/src-commit.js'
+import type { HistoryStore } from '../history/history-store.js'
+import { silentLogger, type Logger } from '../log/logger.js'
+import { IgnoreRules } from './ignore-rules.js'
+import { commitLink } from './pair-syncer.js'
+import { scanFolder } from './scanner.js'
+import type { Upload } from './types.js'
+
+export interface ManualUploadRequest {
+  /** Files and folders on this computer. */
+  paths: readonly string[]
+  workspace: string
+  repository: string
+  branch: string
+  /** Folder in the repository to upload into ('' for the root). */
+  pathInRepo: string
+  message?: string
+  onProgress?: (progress: CommitProgress) => void
+}
+
+export interface ManualUploadResult {
+  commit: string
+  link: string
+  files: number
+  bytes: number
+}
+
+/** Something about the request a person must fix; nothing was uploaded. */
+export class UploadRequestError extends Error {}
+
+async function collect(paths: readonly string[], pathInRepo: string): Promise<Upload[]> {
+  const prefix = pathInRepo.replace(/^\/+|\/+$/g, '')
+  const join = (rel: string): string => (prefix ? `${prefix}/${rel}` : rel)
+  const uploads: Upload[] = []
+  for (const given of paths) {
+    const path = resolve(given)
+    const info = await lstat(path).catch(() => null)
+    if (!info) throw new UploadRequestError(`${given} does not exist.`)
+    if (info.isDirectory()) {
+      const scan = await scanFolder(path, { rules: await IgnoreRules.load(path) })
+      for (const entry of scan.entries.values()) {
+        uploads.push({ repoPath: join(`${basename(path)}/${entry.path}`), absolutePath: `${path}/${entry.path}`, mode: entry.mode, ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}) })
+      }
+    } else if (info.isSymbolicLink()) {
+      uploads.push({ repoPath: join(basename(path)), absolutePath: path, mode: 'link', linkTarget: await readlink(path) })
+    } else if (info.isFile()) {
+      uploads.push({ repoPath: join(basename(path)), absolutePath: path, mode: (info.mode & 0o111) !== 0 ? 'executable' : 'file' })
+    } else throw new UploadRequestError(`${given} is not a file or a folder.`)
+  }
+  const seen = new Set<string>()
+  for (const upload of uploads) {
+    if (seen.has(upload.repoPath)) throw new UploadRequestError(`Two of the chosen items would both become ${upload.repoPath} in the repository. Upload them separately or rename one.`)
+    seen.add(upload.repoPath)
+  }
+  if (uploads.length === 0) throw new UploadRequestError('There is nothing to upload in what was chosen.')
+  return uploads
+}
+
+export async function manualUpload(deps: { session: Session; history: HistoryStore; logger?: Logger }, request: ManualUploadRequest): Promise<ManualUploadResult> {
+  const uploads = await collect(request.paths, request.pathInRepo)
+  const sizes = await Promise.all(uploads.map(async (u) => (await lstat(u.absolutePath)).size))
+  const bytes = sizes.reduce((a, b) => a + b, 0)
+  const message = request.message?.trim() || `Uploaded ${uploads.length === 1 ? uploads[0]!.repoPath : `${uploads.length} files`} with Pail`
+  const entry = await deps.history.start({
+    time: Date.now(),
+    source: { kind: 'manual' },
+    workspace: request.workspace,
+    repository: request.repository,
+    branch: request.branch,
+    files: uploads.map((u, i) => ({ path: u.repoPath, operation: 'add' as const, bytes: sizes[i]! })),
+  })
+  try {
+    // No `parents`: a manual upload goes on top of whatever the branch holds now.
+    const result = await createCommit(deps.session, { workspace: request.workspace, repository: request.repository, branch: request.branch, parents: null, message, uploads, deletions: [], ...(request.onProgress ? { onProgress: request.onProgress } : {}) })
+    const link = commitLink(deps.session.account.webUrl, request, result.commit)
+    await deps.history.finish(entry, { status: 'committed', commit: result.commit, link })
+    ;(deps.logger ?? silentLogger).info('upload.committed', { commit: result.commit, files: uploads.length, bytes })
+    return { commit: result.commit, link, files: uploads.length, bytes }
+  } catch (error) {
+    await deps.history.finish(entry, { status: 'failed', error: (error as Error).message })
+    throw error
+  }
+}

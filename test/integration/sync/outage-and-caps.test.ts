@@ -1,0 +1,42 @@
+/**
+ * Edits made while Bitbucket is down land once it is back; a change set above the caps becomes
+ * several commits.
+ */
+import assert from 'node:assert/strict'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { EmulatorServer } from '../../emulator/server.js'
+import { syncFixture } from '../../support/sync-fixture.js'
+
+test('edits while the emulator is down are not lost: the sync fails plainly, then lands after the restart', async (t) => {
+  const f = await syncFixture(t)
+  await f.syncOnce()
+  const before = await f.commitCount()
+  await f.emu.server.stop()
+  await writeFile(join(f.folder, 'offline-edit.txt'), 'written during the outage\n')
+  await rm(join(f.folder, 'README.md'))
+  await assert.rejects(f.syncOnce(), /Pail could not reach Bitbucket/)
+
+  const restarted = new EmulatorServer(f.emu.info.dataDir)
+  await restarted.start({ dataDir: f.emu.info.dataDir, port: Number(new URL(f.emu.info.webUrl).port), apiPort: Number(new URL(f.emu.info.apiUrl).port) })
+  t.after(() => restarted.stop())
+  const outcome = await f.syncOnce()
+  assert.equal(outcome.status, 'committed')
+  assert.equal(await f.commitCount(), before + 1)
+  await f.assertInSync()
+})
+
+test('a change set above the per-commit caps becomes several commits, deletions with the last', async (t) => {
+  const f = await syncFixture(t)
+  await f.syncOnce()
+  await mkdir(join(f.folder, 'batch'))
+  await Promise.all(Array.from({ length: 25 }, (_, i) => writeFile(join(f.folder, 'batch', `${i}.txt`), `${i}\n`)))
+  await rm(join(f.folder, 'README.md'))
+  const before = await f.commitCount()
+  const outcome = await f.syncOnce({ confirmed: true }, { maxFilesPerCommit: 10 })
+  assert.equal(outcome.status, 'committed')
+  assert.equal((outcome as { uploaded: number }).uploaded, 25)
+  assert.equal(await f.commitCount(), before + 3)
+  await f.assertInSync()
+})
