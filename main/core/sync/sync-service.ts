@@ -9,10 +9,12 @@ import type { Session } from '../auth/auth-service.js'
 import type { HistoryStore } from '../history/history-store.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import { readJsonFile, writeJsonFile } from '../store/json-file.js'
+import { RateLimitedError } from '../bitbucket/commit-errors.js'
 import { FolderWatcher } from './folder-watcher.js'
 import { IgnoreRules } from './ignore-rules.js'
 import type { PairStore } from './pair-store.js'
 import { PairSyncer, type SyncOutcome } from './pair-syncer.js'
+import { repoBase } from './remote-tree.js'
 import { isPaused, type SyncPair } from './sync-pair.js'
 
 export type PairState = 'up-to-date' | 'syncing' | 'paused' | 'held' | 'error'
@@ -41,6 +43,22 @@ export interface PairResult {
   pair: SyncPair
   outcome: SyncOutcome | null
   error: string | null
+  /** After a 429: how long to wait before trying again (Bitbucket usually says nothing: null). */
+  rateLimitedMs?: number | null
+  /** A warning for people, e.g. the repository nearing Bitbucket's size limit. */
+  warning?: string | null
+}
+
+/** Bitbucket warns at 2 GB and refuses new commits at 4 GB (bitbucket-api.md, changes in force). */
+export const SIZE_WARNING_BYTES = 2 * 1024 ** 3
+export const SIZE_LIMIT_BYTES = 4 * 1024 ** 3
+
+/** A sentence about the repository's size, or null while it is comfortably small. */
+export function sizeWarning(bytes: number): string | null {
+  const gb = (bytes / 1024 ** 3).toFixed(1)
+  if (bytes >= SIZE_LIMIT_BYTES) return `The repository has reached Bitbucket's 4 GB limit (${gb} GB): Bitbucket refuses new commits until it is made smaller. Ask your Bitbucket admin.`
+  if (bytes >= SIZE_WARNING_BYTES) return `The repository uses ${gb} GB of Bitbucket's 4 GB limit. At 4 GB Bitbucket stops taking new files; consider moving large files elsewhere.`
+  return null
 }
 
 export class SyncService {
@@ -90,13 +108,29 @@ export class SyncService {
         outcome.status === 'held'
           ? { pairId: pair.id, state: 'held', message: outcome.message, lastSyncAt: previous.lastSyncAt, lastCommit: previous.lastCommit }
           : { pairId: pair.id, state: 'up-to-date', message: outcome.status === 'committed' ? `Uploaded ${outcome.uploaded} and deleted ${outcome.deleted} file(s)` : 'Up to date', lastSyncAt: Date.now(), lastCommit: outcome.status === 'committed' ? outcome.commit : previous.lastCommit }
+      const warning = outcome.status === 'committed' ? await this.repositoryWarning(pair) : null
+      if (warning) status.message = `${status.message}. ${warning}`
+      if (outcome.status === 'committed' && outcome.conflicts.length > 0) {
+        status.state = 'held'
+        status.message = `Changed here and in Bitbucket: both versions kept for ${outcome.conflicts.join(', ')}. Compare them and delete the copy you do not need.`
+      }
       await writeJsonFile(join(this.stateDir(pair), 'status.json'), status)
-      return { pair, outcome, error: null }
+      return { pair, outcome, error: null, warning }
     } catch (error) {
       const message = (error as Error).message
       this.log.error('sync.failed', { pair: pair.id, error: message })
       await writeJsonFile(join(this.stateDir(pair), 'status.json'), { pairId: pair.id, state: 'error', message, lastSyncAt: previous.lastSyncAt, lastCommit: previous.lastCommit } satisfies PairStatus)
-      return { pair, outcome: null, error: message }
+      return { pair, outcome: null, error: message, ...(error instanceof RateLimitedError ? { rateLimitedMs: error.retryAfterMs ?? null } : {}) }
+    }
+  }
+
+  /** The size warning of a pair's repository, if it nears Bitbucket's limits. */
+  private async repositoryWarning(pair: SyncPair): Promise<string | null> {
+    try {
+      const repo = await this.deps.session.api.getJson<{ size?: number }>(repoBase(pair))
+      return typeof repo.size === 'number' ? sizeWarning(repo.size) : null
+    } catch {
+      return null
     }
   }
 
@@ -120,7 +154,9 @@ export class SyncService {
       if (result.error) {
         const n = (failures.get(pair.id) ?? 0) + 1
         failures.set(pair.id, n)
-        schedule(pair, Math.min(15 * 60_000, 2000 * 2 ** n) * (0.5 + Math.random()))
+        // A 429 waits longer: as long as Bitbucket asks, else 5 minutes (its limits are per hour).
+        const backoff = result.rateLimitedMs !== undefined ? (result.rateLimitedMs ?? 5 * 60_000) : Math.min(15 * 60_000, 2000 * 2 ** n)
+        schedule(pair, backoff * (0.5 + Math.random()))
       } else failures.delete(pair.id)
     }
     for (const pair of await this.deps.pairs.list()) {
