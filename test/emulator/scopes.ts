@@ -49,6 +49,8 @@ export function operation(method: 'GET' | 'POST', path: OperationPath): Operatio
  * OAuth scope implications, exactly those that [SPEC-AUTH] states (bitbucket-api.md §2.1):
  * `repository:admin` and `project:admin` imply nothing; pairs such as `pipeline:write` →
  * `pipeline` that the text does not state are not assumed. API-token scopes imply nothing (§2.3).
+ * Pail's own copy lives in shared/auth/scope-catalogue.ts; the emulator keeps its own on purpose,
+ * so a mistake in Pail's cannot make the emulator agree with it.
  */
 const implied: Record<string, readonly string[]> = {
   'repository:write': ['repository'],

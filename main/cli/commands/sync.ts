@@ -5,13 +5,16 @@
  * `pail status [--json]`: each pair's last state.
  */
 import { parseArgs } from 'node:util'
+import { JsonSettingsStore } from '../../core/settings/settings-store.js'
 import { SyncService, type PairResult } from '../../core/sync/sync-service.js'
 import { CliError, type CliContext } from '../cli-context.js'
 
 async function service(ctx: CliContext): Promise<SyncService> {
   const session = await ctx.auth.session()
   if (!session) throw new CliError('Nobody is signed in. Run "pail login" first.')
-  return new SyncService({ home: ctx.home, pairs: ctx.pairs, history: ctx.history, session, logger: ctx.logger })
+  const settings = await new JsonSettingsStore(ctx.home).read()
+  const template = typeof settings.commitMessageTemplate === 'string' ? settings.commitMessageTemplate : undefined
+  return new SyncService({ home: ctx.home, pairs: ctx.pairs, history: ctx.history, session, logger: ctx.logger, ...(template ? { messageTemplate: template } : {}) })
 }
 
 function report(ctx: CliContext, result: PairResult): void {

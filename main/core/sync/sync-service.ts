@@ -37,6 +37,10 @@ export interface SyncServiceDeps {
   device?: string
   /** How often the branch is checked for other people's changes while watching (default 60 s). */
   pollMs?: number
+  /** Quiet period after the last change before a pass (default 3 s). */
+  quietMs?: number
+  /** The commit message template (settings `commitMessageTemplate`); see commit-message.ts. */
+  messageTemplate?: string
 }
 
 export interface PairResult {
@@ -100,7 +104,14 @@ export class SyncService {
   }
 
   private async runPair(pair: SyncPair, options: { confirmed?: boolean }): Promise<PairResult> {
-    const syncer = new PairSyncer(pair, { session: this.deps.session, history: this.deps.history, stateDir: this.stateDir(pair), device: this.deps.device ?? hostname(), logger: this.log })
+    const syncer = new PairSyncer(pair, {
+      session: this.deps.session,
+      history: this.deps.history,
+      stateDir: this.stateDir(pair),
+      device: this.deps.device ?? hostname(),
+      logger: this.log,
+      ...(this.deps.messageTemplate ? { messageTemplate: this.deps.messageTemplate } : {}),
+    })
     const previous = await this.status(pair)
     try {
       const outcome = await syncer.syncOnce(options)
@@ -161,7 +172,7 @@ export class SyncService {
     }
     for (const pair of await this.deps.pairs.list()) {
       const rules = await IgnoreRules.load(pair.folder)
-      watchers.push(await FolderWatcher.start({ root: pair.folder, rules, onFlush: () => void pass(pair), logger: this.log }))
+      watchers.push(await FolderWatcher.start({ root: pair.folder, rules, onFlush: () => void pass(pair), logger: this.log, ...(this.deps.quietMs ? { tracker: { quietMs: this.deps.quietMs } } : {}) }))
       void pass(pair)
       timers.push(setInterval(() => void pass(pair), this.deps.pollMs ?? 60_000))
     }
