@@ -3,7 +3,7 @@
  * several commits.
  */
 import assert from 'node:assert/strict'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { EmulatorServer } from '../../emulator/server.js'
@@ -38,5 +38,22 @@ test('a change set above the per-commit caps becomes several commits, deletions 
   assert.equal(outcome.status, 'committed')
   assert.equal((outcome as { uploaded: number }).uploaded, 25)
   assert.equal(await f.commitCount(), before + 3)
+  await f.assertInSync()
+})
+
+test('a file growing during its upload: the bytes sent are what the index records, the rest goes next pass', async (t) => {
+  const f = await syncFixture(t)
+  await f.syncOnce()
+  const file = join(f.folder, 'growing.log')
+  await writeFile(file, Buffer.alloc(8 * 1024 * 1024, 'a'))
+  // Hold the POST at the door; once it has arrived (its sizes are fixed), the file grows.
+  await f.emu.control('POST', '/faults', { kind: 'delay', ms: 1000, count: 1, method: 'POST', path: '/src' })
+  const syncing = f.syncOnce()
+  while ((await f.emu.control<unknown[]>('GET', '/faults')).length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  await appendFile(file, 'one more line\n')
+  assert.equal((await syncing).status, 'committed')
+  const firstRemote = (await f.remoteTree()).get('growing.log')!
+  assert.equal(Buffer.from(firstRemote, 'base64').length, 8 * 1024 * 1024, 'the commit holds the file as it was when its upload began')
+  assert.equal((await f.syncOnce()).status, 'committed', 'the grown file is dirty again and goes up')
   await f.assertInSync()
 })
