@@ -1,0 +1,22 @@
+/**
+ * Child process of the large-file benchmark: a second Pail process on the bench's Pail home
+ * (its session comes from the stored sign-in, so no secret passes through the environment)
+ * uploads one file with createCommit and prints one JSON line: the commit, what was sent, the
+ * idle RSS before the upload and the peak RSS of the whole process life. Alone in its process,
+ * so the figures are the client's, not the emulator's.
+ */
+import { createCommit } from '../../main/core/bitbucket/src-commit.js'
+import { pailAuthService } from './pail-home.js'
+
+const { PAIL_BENCH_HOME: home, PAIL_BENCH_WEB_URL: webUrl, PAIL_BENCH_API_URL: apiUrl, PAIL_BENCH_FILE: file, PAIL_BENCH_REPOSITORY: repository, PAIL_BENCH_PARENT: parent } = process.env
+if (!home || !webUrl || !apiUrl || !file || !repository || !parent) throw new Error('missing PAIL_BENCH_* environment')
+
+const session = await pailAuthService(home, { webUrl, apiUrl }).session()
+if (!session) throw new Error(`no signed-in account in ${home}`)
+// Idle: Node, tsx, Pail's modules and a session, as a tray app holds them between syncs.
+const baselineRssBytes = process.memoryUsage().rss
+const started = performance.now()
+const result = await createCommit(session, { workspace: 'pail-demo', repository, branch: 'main', parents: parent, message: 'Add large.bin', uploads: [{ repoPath: 'large.bin', absolutePath: file, mode: 'file' }], deletions: [] })
+const ms = performance.now() - started
+// resourceUsage().maxRSS: the kernel's peak resident set of this process (KiB), as GNU time reports for git.
+process.stdout.write(`${JSON.stringify({ commit: result.commit, sent: result.sent, baselineRssBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024, ms })}\n`)
