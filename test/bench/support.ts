@@ -16,6 +16,7 @@ import { scrub } from '../emulator/git/git-cli.js'
 import { git as bareGit } from '../emulator/git/git-store.js'
 import { startEmulator, type EmulatorInfo, type EmulatorServer } from '../emulator/server.js'
 import { pailAuthService } from './pail-home.js'
+import { isolatedGitEnv } from '../emulator/git/git-env.js'
 
 const run = promisify(execFile)
 const TIME = '/usr/bin/time'
@@ -188,11 +189,7 @@ export async function timedGit(args: readonly string[], options: { cwd: string; 
     ['advice.detachedHead', 'false'],
   ]
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/',
-    LC_ALL: 'C',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
+    ...isolatedGitEnv(),
     GIT_TERMINAL_PROMPT: '0',
     GIT_AUTHOR_NAME: 'Bench Author',
     GIT_AUTHOR_EMAIL: 'bench@example.com',

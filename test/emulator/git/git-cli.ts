@@ -6,6 +6,7 @@
  * given as GIT_CONFIG_COUNT variables.
  */
 import { spawn } from 'node:child_process'
+import { isolatedGitEnv } from './git-env.js'
 
 /** How git authenticates: a Basic pair via the credential helper, or a Bearer header. */
 export type GitAuth = { username: string; password: string } | { bearer: string }
@@ -39,11 +40,7 @@ export function scrub(text: string, secrets: readonly string[]): string {
 export function runGit(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {
   const config: [string, string][] = [['credential.helper', '']]
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/',
-    LC_ALL: 'C',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
+    ...isolatedGitEnv(),
     GIT_TERMINAL_PROMPT: '0',
     GIT_AUTHOR_NAME: 'Test Author',
     GIT_AUTHOR_EMAIL: 'author@example.com',

@@ -8,6 +8,7 @@ import { basename, dirname } from 'node:path'
 import type { RequestContext, Route } from '../router.js'
 import { runCgi } from './cgi.js'
 import { authorizeGit, GIT_REALM_CHALLENGE, type GitAccess } from './git-auth.js'
+import { isolatedGitEnv } from './git-env.js'
 
 type Endpoint = 'info/refs' | 'git-upload-pack' | 'git-receive-pack'
 
@@ -29,11 +30,7 @@ function notFoundPage(ctx: RequestContext): void {
 function backendEnv(ctx: RequestContext, projectRoot: string, pathInfo: string, remoteUser: string): Record<string, string> {
   const { req, url } = ctx
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/',
-    LC_ALL: 'C',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
+    ...isolatedGitEnv(),
     // Smart HTTP only: Bitbucket serves no dumb-protocol files.
     GIT_CONFIG_COUNT: '1',
     GIT_CONFIG_KEY_0: 'http.getanyfile',
