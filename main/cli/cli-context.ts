@@ -43,6 +43,13 @@ export class CliError extends Error {
   }
 }
 
+/** "workspace/repository" → its two parts; anything else is a usage error saying how to write it. */
+export function parseRepo(value: string | undefined): { workspace: string; repository: string } {
+  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(value ?? '')
+  if (!match) throw new CliError(`"${value ?? ''}" is not a repository: write it as workspace/repository.`, 2)
+  return { workspace: match[1]!, repository: match[2]! }
+}
+
 /** Opens URLs with the desktop's opener when there is a desktop; headless machines print instead. */
 export function systemOpener(env: NodeJS.ProcessEnv): Opener {
   return {

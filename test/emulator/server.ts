@@ -60,8 +60,6 @@ export class EmulatorServer implements Emulator {
   readonly issuedSecrets: string[] = []
   readonly requestLog: RequestLogEntry[] = []
   readonly faults = new FaultBox()
-  /** Access-token rate windows: label → request times in the last hour (§5). */
-  readonly rateWindows = new Map<string, number[]>()
   private readonly repos = new Map<string, GitRepository>()
   private readonly webRouter = new Router()
   private readonly apiRouter = new Router()
@@ -204,4 +202,3 @@ export async function startEmulator(options: StartOptions): Promise<{ server: Em
   return { server, info }
 }
 
-export { ApiError }

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util'
 import { featureReadiness } from '../../../shared/auth/scope-catalogue.js'
 import type { AccountRecord } from '../../core/auth/account.js'
-import { CliError, type CliContext } from '../cli-context.js'
+import { CliError, parseRepo, type CliContext } from '../cli-context.js'
 
 export const loginUsage = `Usage:
   pail login                                   sign in in your browser
@@ -16,12 +16,6 @@ export const loginUsage = `Usage:
                                                use a repository, project or workspace access token
   pail login --api-token T --email E           use an Atlassian API token with your account email
 Options: --timeout SECONDS (browser sign-in, default 300)`
-
-function parseRepo(value: string): { workspace: string; repository: string } {
-  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(value)
-  if (!match) throw new CliError(`"${value}" is not a repository: write it as workspace/repository.`, 2)
-  return { workspace: match[1]!, repository: match[2]! }
-}
 
 function summary(account: AccountRecord): string {
   const ready = featureReadiness(account.kind, account.scopes)

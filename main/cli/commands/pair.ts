@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { isPaused, type SyncPair } from '../../core/sync/sync-pair.js'
-import { CliError, type CliContext } from '../cli-context.js'
+import { CliError, parseRepo, type CliContext } from '../cli-context.js'
 
 const usage = 'Usage: pail pair add <folder> --repo workspace/repository [--branch B] [--path P] | list [--json] | remove <pair> | pause <pair> [--for 2h] | resume <pair>'
 
@@ -35,10 +35,9 @@ export async function pair(ctx: CliContext, argv: string[]): Promise<number> {
   switch (action) {
     case 'add': {
       const [folder] = positionals
-      const repo = /^([^/\s]+)\/([^/\s]+)$/.exec(values.repo ?? '')
-      if (!folder || !repo) throw new CliError(usage, 2)
+      if (!folder || !values.repo) throw new CliError(usage, 2)
       const branch = values.branch ?? ctx.provisioning.defaultRepository?.branch ?? 'main'
-      const added = await ctx.pairs.add({ folder, workspace: repo[1]!, repository: repo[2]!, branch, pathInRepo: values.path ?? '' })
+      const added = await ctx.pairs.add({ folder, ...parseRepo(values.repo), branch, pathInRepo: values.path ?? '' })
       ctx.out(`Paired ${added.folder} with ${added.workspace}/${added.repository} (branch ${added.branch}${added.pathInRepo ? `, folder /${added.pathInRepo}` : ''}). Run "pail sync" to start.\n`)
       return 0
     }

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util'
 import { manualUpload } from '../../core/sync/manual-upload.js'
-import { CliError, type CliContext } from '../cli-context.js'
+import { CliError, parseRepo, type CliContext } from '../cli-context.js'
 
 export async function upload(ctx: CliContext, argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -13,15 +13,13 @@ export async function upload(ctx: CliContext, argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   })
-  const repo = /^([^/\s]+)\/([^/\s]+)$/.exec(values.repo ?? '')
-  if (positionals.length === 0 || !repo) throw new CliError('Usage: pail upload <files or folders…> --repo workspace/repository [--branch B] [--path P] [--message M]', 2)
+  if (positionals.length === 0 || !values.repo) throw new CliError('Usage: pail upload <files or folders…> --repo workspace/repository [--branch B] [--path P] [--message M]', 2)
   const session = await ctx.auth.session()
   if (!session) throw new CliError('Nobody is signed in. Run "pail login" first.')
   let shown = -1
   const result = await manualUpload({ session, history: ctx.history, logger: ctx.logger }, {
     paths: positionals,
-    workspace: repo[1]!,
-    repository: repo[2]!,
+    ...parseRepo(values.repo),
     branch: values.branch ?? 'main',
     pathInRepo: values.path ?? '',
     ...(values.message ? { message: values.message } : {}),

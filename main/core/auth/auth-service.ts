@@ -3,7 +3,7 @@
  * are single-flight across the whole process) and an API client that uses it.
  */
 import { randomBytes } from 'node:crypto'
-import type { Endpoints } from '../config/endpoints.js'
+import { callbackUrl, type Endpoints } from '../config/endpoints.js'
 import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT, type Provisioning } from '../config/provisioning.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { Clock, Opener } from '../ports.js'
@@ -57,7 +57,7 @@ export class AuthService {
   get callback(): { port: number; path: string; url: string } {
     const port = this.deps.provisioning.callback?.port ?? DEFAULT_CALLBACK_PORT
     const path = this.deps.provisioning.callback?.path ?? DEFAULT_CALLBACK_PATH
-    return { port, path, url: `http://127.0.0.1:${port}${path}` }
+    return { port, path, url: callbackUrl(this.deps.provisioning) }
   }
 
   /** Browser sign-in with the provisioned consumer (or `consumer`). */

@@ -7,11 +7,11 @@
 import { lstat, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ApiClient } from '../bitbucket/api-client.js'
-import type { LocalChangeSet } from './change-set.js'
+import { toLocalPath, toRepoPath, type LocalChangeSet } from './change-set.js'
 import { conflictCopyName, type Action } from './reconcile.js'
 import { LocalChangedError, placeDownload, removeLocal, stageDownload } from './remote-download.js'
 import type { RepoRef } from './remote-tree.js'
-import { repoPathOf, type SyncPair } from './sync-pair.js'
+import type { SyncPair } from './sync-pair.js'
 import type { IndexEntry, PairIndex, Upload } from './types.js'
 
 export interface ApplyInput {
@@ -47,12 +47,11 @@ function forget(index: PairIndex, path: string): void {
 
 export async function applyRemote(input: ApplyInput): Promise<Applied> {
   const { api, ref, pair, tip, local, index } = input
-  const localOf = (repoPath: string): string => (pair.pathInRepo === '' ? repoPath : repoPath.slice(pair.pathInRepo.length + 1))
   const uploadsByRepo = new Map(local.uploads.map((u) => [u.repoPath, u]))
   const locallyDeleted = new Set(local.deletedPaths)
   const out: Applied = { uploads: [], deletions: [], deletedLocal: [], hashed: new Map(local.hashed), conflicts: [], downloaded: 0 }
   for (const action of input.actions) {
-    const path = localOf(action.path)
+    const path = toLocalPath(action.path, pair.pathInRepo)
     switch (action.kind) {
       case 'upload':
         out.uploads.push(uploadsByRepo.get(action.path)!)
@@ -97,7 +96,7 @@ export async function applyRemote(input: ApplyInput): Promise<Applied> {
         index.files[path] = await placeDownload(pair.folder, path, staged, null)
         out.downloaded++
         const upload = uploadsByRepo.get(action.path)!
-        out.uploads.push({ ...upload, repoPath: repoPathOf(pair, copy), absolutePath: join(pair.folder, copy) })
+        out.uploads.push({ ...upload, repoPath: toRepoPath(copy, pair.pathInRepo), absolutePath: join(pair.folder, copy) })
         out.hashed.set(copy, mine)
         out.conflicts.push(path)
         break

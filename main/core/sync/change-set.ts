@@ -115,6 +115,12 @@ export function toRepoPath(localPath: string, pathInRepo: string): string {
   return prefix === '' ? localPath : `${prefix}/${localPath}`
 }
 
+/** The folder-relative path of a repository path under the pair's path-in-repo (toRepoPath's inverse). */
+export function toLocalPath(repoPath: string, pathInRepo: string): string {
+  const prefix = normalisePrefix(pathInRepo)
+  return prefix === '' ? repoPath : repoPath.slice(prefix.length + 1)
+}
+
 /** Entries above the per-file limit, as skipped paths with a message (links are never too large). */
 export function checkFileSizes(entries: Iterable<LocalEntry>, maxFileBytes = DEFAULT_MAX_FILE_BYTES): SkippedPath[] {
   const skipped: SkippedPath[] = []

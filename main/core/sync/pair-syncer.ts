@@ -10,7 +10,7 @@ import { StaleParentError } from '../bitbucket/commit-errors.js'
 import { createCommit } from '../bitbucket/src-commit.js'
 import type { HistoryFile, HistoryStore } from '../history/history-store.js'
 import { silentLogger, type Logger } from '../log/logger.js'
-import { buildChangeSet, safetyCheck, type LocalChangeSet, type SafetyThresholds } from './change-set.js'
+import { buildChangeSet, safetyCheck, toLocalPath, type LocalChangeSet, type SafetyThresholds } from './change-set.js'
 import { commitMessage, DEFAULT_TEMPLATE } from './commit-message.js'
 import { IgnoreRules } from './ignore-rules.js'
 import { IndexStore } from './index-store.js'
@@ -203,6 +203,6 @@ export class PairSyncer {
   }
 
   private localOf(repoPath: string): string {
-    return this.pair.pathInRepo === '' ? repoPath : repoPath.slice(this.pair.pathInRepo.length + 1)
+    return toLocalPath(repoPath, this.pair.pathInRepo)
   }
 }

@@ -19,8 +19,3 @@ export interface SyncPair {
 export function isPaused(pair: SyncPair, now: number): boolean {
   return pair.paused !== null && (pair.paused.until === null || pair.paused.until > now)
 }
-
-/** The repository path of a folder-relative path. */
-export function repoPathOf(pair: Pick<SyncPair, 'pathInRepo'>, relativePath: string): string {
-  return pair.pathInRepo === '' ? relativePath : `${pair.pathInRepo}/${relativePath}`
-}

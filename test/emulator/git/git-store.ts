@@ -301,16 +301,6 @@ export class GitRepository {
     }
   }
 
-  /** Whether `name` is a valid branch name for git. */
-  async isValidBranchName(name: string): Promise<boolean> {
-    try {
-      await git(this.gitDir, ['check-ref-format', '--branch', name])
-      return !name.startsWith('-')
-    } catch {
-      return false
-    }
-  }
-
   /** Bytes used on disk by objects (loose and packed). */
   async sizeBytes(): Promise<number> {
     const out = (await git(this.gitDir, ['count-objects', '-v'])).toString()

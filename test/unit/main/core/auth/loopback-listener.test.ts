@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { listenForCallback, SignInError } from '../../../../../main/core/auth/loopback-listener.js'
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+import { freePort } from '../../../../support/net.js'
 
 test('accepts exactly one callback with the right state and shows the final page', async () => {
   const port = await freePort()
