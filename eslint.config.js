@@ -2,6 +2,7 @@
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import prettierOff from 'eslint-config-prettier'
 
 const nodeBuiltins = { group: ['node:*'], message: 'This layer must not use Node built-ins (DESIGN.md §2).' }
 const electron = { name: 'electron', message: 'Only main/electron and main/preload may import electron (DESIGN.md §2).' }
@@ -15,6 +16,8 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', '.tmp/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
+  // Formatting is Prettier's job (`prettier --check` runs in `npm run lint`); no lint rule argues with it.
+  prettierOff,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
