@@ -5,8 +5,14 @@ import tseslint from 'typescript-eslint'
 import prettierOff from 'eslint-config-prettier'
 
 const nodeBuiltins = { group: ['node:*'], message: 'This layer must not use Node built-ins (DESIGN.md §2).' }
-const electron = { name: 'electron', message: 'Only main/electron and main/preload may import electron (DESIGN.md §2).' }
-const electronPaths = { group: ['electron', 'electron/*', 'electron-store'], message: 'Only the Electron shell may import electron (DESIGN.md §2).' }
+const electron = {
+  name: 'electron',
+  message: 'Only main/electron and main/preload may import electron (DESIGN.md §2).',
+}
+const electronPaths = {
+  group: ['electron', 'electron/*', 'electron-store'],
+  message: 'Only the Electron shell may import electron (DESIGN.md §2).',
+}
 const layer = (...patterns) => ({ group: patterns, message: 'This import crosses a layer boundary (DESIGN.md §2).' })
 
 /** Builds a no-restricted-imports rule from path groups. */
@@ -29,23 +35,48 @@ export default tseslint.config(
   },
   {
     files: ['shared/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(nodeBuiltins, electronPaths, layer('**/main/**', '**/renderer/**', '../main/*', '../renderer/*')) },
+    rules: {
+      'no-restricted-imports': restrict(
+        nodeBuiltins,
+        electronPaths,
+        layer('**/main/**', '**/renderer/**', '../main/*', '../renderer/*'),
+      ),
+    },
   },
   {
     files: ['main/core/**/*.ts', 'main/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict(electronPaths, layer('**/electron/**', '**/preload/**', '**/renderer/**', '**/test/**')) },
+    rules: {
+      'no-restricted-imports': restrict(
+        electronPaths,
+        layer('**/electron/**', '**/preload/**', '**/renderer/**', '**/test/**'),
+      ),
+    },
   },
   {
     files: ['main/electron/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('**/renderer/**', '**/preload/**', '**/cli/**', '**/test/**')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [layer('**/renderer/**', '**/preload/**', '**/cli/**', '**/test/**')] },
+      ],
+    },
   },
   {
     files: ['main/preload/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer('**/renderer/**', '**/core/**', '**/cli/**', '**/electron/**', '**/test/**'), nodeBuiltins] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [layer('**/renderer/**', '**/core/**', '**/cli/**', '**/electron/**', '**/test/**'), nodeBuiltins],
+        },
+      ],
+    },
   },
   {
     files: ['renderer/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: { 'no-restricted-imports': restrict(nodeBuiltins, electronPaths, layer('**/main/**', '../main/*', '**/test/**')) },
+    rules: {
+      'no-restricted-imports': restrict(nodeBuiltins, electronPaths, layer('**/main/**', '../main/*', '**/test/**')),
+    },
   },
 )

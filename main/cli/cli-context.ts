@@ -69,13 +69,26 @@ export function systemOpener(env: NodeJS.ProcessEnv): Opener {
   }
 }
 
-export async function createCliContext(output: Output, env: NodeJS.ProcessEnv, readStdin: () => Promise<string>, opener?: Opener): Promise<CliContext> {
+export async function createCliContext(
+  output: Output,
+  env: NodeJS.ProcessEnv,
+  readStdin: () => Promise<string>,
+  opener?: Opener,
+): Promise<CliContext> {
   const home = pailHome(env)
   const provisioning = await loadProvisioning(provisioningPath(home, env))
   const endpoints = resolveEndpoints(provisioning, env)
   const secrets = new FileSecretStore(join(home, 'secrets.json'))
   const logger = new FileLogger(join(home, 'logs', 'pail.log'))
-  const auth = new AuthService({ home, secrets, clock: systemClock, opener: opener ?? systemOpener(env), provisioning, endpoints, logger })
+  const auth = new AuthService({
+    home,
+    secrets,
+    clock: systemClock,
+    opener: opener ?? systemOpener(env),
+    provisioning,
+    endpoints,
+    logger,
+  })
   const pairs = new PairStore(new JsonSettingsStore(home), home)
   const history = new HistoryStore(home)
   return { ...output, env, home, provisioning, endpoints, auth, pairs, history, logger, readStdin }

@@ -41,7 +41,18 @@ Commands:
 
 type Command = (ctx: CliContext, argv: string[]) => Promise<number>
 
-const commands: Record<string, Command> = { login, logout, whoami, repos, pair, sync, status, upload, history, 'git-credential': gitCredential }
+const commands: Record<string, Command> = {
+  login,
+  logout,
+  whoami,
+  repos,
+  pair,
+  sync,
+  status,
+  upload,
+  history,
+  'git-credential': gitCredential,
+}
 
 function isUsageError(error: unknown): error is TypeError {
   return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
@@ -49,15 +60,31 @@ function isUsageError(error: unknown): error is TypeError {
 
 /** The messages of errors meant for people; anything else is a bug and says so. */
 function messageOf(error: unknown): string {
-  if (error instanceof CliError || error instanceof SignInError || error instanceof TokenEndpointError || error instanceof SignInFailed || error instanceof SignedOutError || error instanceof ProvisioningError || error instanceof PairError || error instanceof UploadRequestError) return error.message
+  if (
+    error instanceof CliError ||
+    error instanceof SignInError ||
+    error instanceof TokenEndpointError ||
+    error instanceof SignInFailed ||
+    error instanceof SignedOutError ||
+    error instanceof ProvisioningError ||
+    error instanceof PairError ||
+    error instanceof UploadRequestError
+  )
+    return error.message
   if (error instanceof CommitError) return error.message
-  if (error instanceof BitbucketError) return error.status === 0 ? error.message : `Bitbucket answered: ${error.message} (HTTP ${error.status}).`
+  if (error instanceof BitbucketError)
+    return error.status === 0 ? error.message : `Bitbucket answered: ${error.message} (HTTP ${error.status}).`
   if (isUsageError(error)) return `${error.message}. Run "pail help".`
   return `Something unexpected went wrong: ${(error as Error).message}`
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: readonly string[], output: Output, env: NodeJS.ProcessEnv = process.env, readStdin: () => Promise<string> = async () => ''): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  output: Output,
+  env: NodeJS.ProcessEnv = process.env,
+  readStdin: () => Promise<string> = async () => '',
+): Promise<number> {
   const [command = 'help', ...rest] = argv
   if (command === 'help' || command === '--help' || command === '-h') {
     output.out(usage)

@@ -15,7 +15,8 @@ export function linkOpener(allowedOrigins: readonly string[]): Opener {
       } catch {
         return false
       }
-      if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || !allowedOrigins.includes(parsed.origin)) return false
+      if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || !allowedOrigins.includes(parsed.origin))
+        return false
       await shell.openExternal(parsed.toString())
       return true
     },

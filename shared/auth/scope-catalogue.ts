@@ -18,7 +18,11 @@ export interface ScopeInfo {
 
 /** OAuth 2.0 scopes (consumer permissions, also used by access tokens). */
 export const oauthScopes: readonly ScopeInfo[] = [
-  { id: 'account', label: 'Account: Read', description: 'see your name, email address and the workspaces you belong to' },
+  {
+    id: 'account',
+    label: 'Account: Read',
+    description: 'see your name, email address and the workspaces you belong to',
+  },
   { id: 'account:write', label: 'Account: Write', description: 'change your account settings' },
   { id: 'email', label: 'Account: Email', description: 'see your primary email address' },
   { id: 'team', label: 'Workspace membership: Read', description: 'see workspace membership' },
@@ -27,11 +31,23 @@ export const oauthScopes: readonly ScopeInfo[] = [
   { id: 'project:admin', label: 'Projects: Admin', description: 'create, change and delete projects' },
   { id: 'project:write', label: 'Projects: Write (deprecated)', description: 'replaced by Projects: Admin' },
   { id: 'repository', label: 'Repositories: Read', description: 'read and download files from repositories' },
-  { id: 'repository:write', label: 'Repositories: Write', description: 'upload files and commit changes to repositories' },
-  { id: 'repository:admin', label: 'Repositories: Admin', description: "manage repositories' settings (not their files)" },
+  {
+    id: 'repository:write',
+    label: 'Repositories: Write',
+    description: 'upload files and commit changes to repositories',
+  },
+  {
+    id: 'repository:admin',
+    label: 'Repositories: Admin',
+    description: "manage repositories' settings (not their files)",
+  },
   { id: 'repository:delete', label: 'Repositories: Delete', description: 'delete repositories' },
   { id: 'pullrequest', label: 'Pull requests: Read', description: 'see pull requests (and read their repositories)' },
-  { id: 'pullrequest:write', label: 'Pull requests: Write', description: 'create and merge pull requests (and write to their repositories)' },
+  {
+    id: 'pullrequest:write',
+    label: 'Pull requests: Write',
+    description: 'create and merge pull requests (and write to their repositories)',
+  },
   { id: 'issue', label: 'Issues: Read', description: 'see and comment on issues' },
   { id: 'issue:write', label: 'Issues: Write', description: 'change and delete issues' },
   { id: 'wiki', label: 'Wikis: Read and write', description: 'read and edit wikis' },
@@ -50,9 +66,21 @@ export const oauthScopes: readonly ScopeInfo[] = [
 /** Atlassian API-token scopes that Pail can use (§2.3). */
 export const apiTokenScopes: readonly ScopeInfo[] = [
   { id: 'read:user:bitbucket', label: 'read:user:bitbucket', description: 'see who you are' },
-  { id: 'read:workspace:bitbucket', label: 'read:workspace:bitbucket', description: 'see the workspaces you belong to' },
-  { id: 'read:repository:bitbucket', label: 'read:repository:bitbucket', description: 'read and download files from repositories' },
-  { id: 'write:repository:bitbucket', label: 'write:repository:bitbucket', description: 'upload files and commit changes to repositories' },
+  {
+    id: 'read:workspace:bitbucket',
+    label: 'read:workspace:bitbucket',
+    description: 'see the workspaces you belong to',
+  },
+  {
+    id: 'read:repository:bitbucket',
+    label: 'read:repository:bitbucket',
+    description: 'read and download files from repositories',
+  },
+  {
+    id: 'write:repository:bitbucket',
+    label: 'write:repository:bitbucket',
+    description: 'upload files and commit changes to repositories',
+  },
 ]
 
 /** OAuth scope implications that Bitbucket documents (§2.1); nothing else is assumed. */
@@ -91,27 +119,52 @@ export const features: readonly Feature[] = [
   {
     id: 'identify',
     label: 'Show who is signed in',
-    needs: { oauth: ['account'], 'client-credentials': ['account'], 'api-token': ['read:user:bitbucket'], 'access-token': null },
+    needs: {
+      oauth: ['account'],
+      'client-credentials': ['account'],
+      'api-token': ['read:user:bitbucket'],
+      'access-token': null,
+    },
   },
   {
     id: 'list-repositories',
     label: 'List workspaces and repositories',
-    needs: { oauth: ['account', 'repository'], 'client-credentials': ['account', 'repository'], 'api-token': ['read:workspace:bitbucket', 'read:repository:bitbucket'], 'access-token': ['repository'] },
+    needs: {
+      oauth: ['account', 'repository'],
+      'client-credentials': ['account', 'repository'],
+      'api-token': ['read:workspace:bitbucket', 'read:repository:bitbucket'],
+      'access-token': ['repository'],
+    },
   },
   {
     id: 'upload',
     label: 'Upload files',
-    needs: { oauth: ['repository:write'], 'client-credentials': ['repository:write'], 'api-token': ['read:repository:bitbucket', 'write:repository:bitbucket'], 'access-token': ['repository:write'] },
+    needs: {
+      oauth: ['repository:write'],
+      'client-credentials': ['repository:write'],
+      'api-token': ['read:repository:bitbucket', 'write:repository:bitbucket'],
+      'access-token': ['repository:write'],
+    },
   },
   {
     id: 'sync',
     label: 'Keep folders in sync',
-    needs: { oauth: ['repository:write'], 'client-credentials': ['repository:write'], 'api-token': ['read:repository:bitbucket', 'write:repository:bitbucket'], 'access-token': ['repository:write'] },
+    needs: {
+      oauth: ['repository:write'],
+      'client-credentials': ['repository:write'],
+      'api-token': ['read:repository:bitbucket', 'write:repository:bitbucket'],
+      'access-token': ['repository:write'],
+    },
   },
   {
     id: 'clone',
     label: 'Download a repository with git',
-    needs: { oauth: ['repository'], 'client-credentials': ['repository'], 'api-token': ['read:repository:bitbucket'], 'access-token': ['repository'] },
+    needs: {
+      oauth: ['repository'],
+      'client-credentials': ['repository'],
+      'api-token': ['read:repository:bitbucket'],
+      'access-token': ['repository'],
+    },
   },
 ]
 
@@ -127,7 +180,10 @@ export interface FeatureReadiness {
 
 /** Looks a scope up in the catalogue; unknown ids get their id as label. */
 export function describeScope(id: string): ScopeInfo {
-  return oauthScopes.find((s) => s.id === id) ?? apiTokenScopes.find((s) => s.id === id) ?? { id, label: id, description: id }
+  return (
+    oauthScopes.find((s) => s.id === id) ??
+    apiTokenScopes.find((s) => s.id === id) ?? { id, label: id, description: id }
+  )
 }
 
 function adviceFor(kind: CredentialKind, feature: Feature, missing: ScopeInfo[]): string {
@@ -158,7 +214,13 @@ export function featureReadiness(kind: CredentialKind, granted: readonly string[
       }
     }
     const missing = needs.filter((s) => !have.has(s)).map(describeScope)
-    return { feature: feature.id, label: feature.label, ready: missing.length === 0, missing, advice: missing.length === 0 ? '' : adviceFor(kind, feature, missing) }
+    return {
+      feature: feature.id,
+      label: feature.label,
+      ready: missing.length === 0,
+      missing,
+      advice: missing.length === 0 ? '' : adviceFor(kind, feature, missing),
+    }
   })
 }
 

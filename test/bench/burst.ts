@@ -13,7 +13,17 @@ import { JsonSettingsStore } from '../../main/core/settings/settings-store.js'
 import { PairStore } from '../../main/core/sync/pair-store.js'
 import { PairSyncer } from '../../main/core/sync/pair-syncer.js'
 import { formatRatio, formatValue, perItem, type Section } from './report.js'
-import { assertTree, blobSha, commitCount, createRepo, requestsSince, timedGit, timedGitSteps, type BenchContext, type RequestCount } from './support.js'
+import {
+  assertTree,
+  blobSha,
+  commitCount,
+  createRepo,
+  requestsSince,
+  timedGit,
+  timedGitSteps,
+  type BenchContext,
+  type RequestCount,
+} from './support.js'
 
 /** One small file of the burst. */
 interface SmallFile {
@@ -30,7 +40,10 @@ interface Outcome {
 }
 
 /** Runs `work`, timing it whole and the emulator's share of it. */
-async function measure(ctx: BenchContext, work: () => Promise<unknown>): Promise<{ ms: number; emulatorMs: number; requests: RequestCount }> {
+async function measure(
+  ctx: BenchContext,
+  work: () => Promise<unknown>,
+): Promise<{ ms: number; emulatorMs: number; requests: RequestCount }> {
   const mark = ctx.server.requestLog.length
   const emulatorBefore = ctx.emulatorMs()
   const started = performance.now()
@@ -43,37 +56,63 @@ async function measure(ctx: BenchContext, work: () => Promise<unknown>): Promise
 function makeFiles(count: number): SmallFile[] {
   return Array.from({ length: count }, (_, i) => {
     const size = 512 + Math.floor(Math.random() * 3584)
-    const text = randomBytes(Math.ceil(size * 0.75)).toString('base64').slice(0, size - 1)
+    const text = randomBytes(Math.ceil(size * 0.75))
+      .toString('base64')
+      .slice(0, size - 1)
     return { path: `burst/d${i % 10}/file-${String(i).padStart(4, '0')}.txt`, content: Buffer.from(`${text}\n`) }
   })
 }
 
 async function writeFiles(folder: string, files: readonly SmallFile[]): Promise<void> {
   for (let d = 0; d < 10; d++) await mkdir(join(folder, 'burst', `d${d}`), { recursive: true })
-  for (let i = 0; i < files.length; i += 50) await Promise.all(files.slice(i, i + 50).map((f) => writeFile(join(folder, f.path), f.content)))
+  for (let i = 0; i < files.length; i += 50)
+    await Promise.all(files.slice(i, i + 50).map((f) => writeFile(join(folder, f.path), f.content)))
 }
 
 /** Pail: the folder is paired and synced once (README.md comes down), then the burst lands and one pass runs. */
-async function pailPass(ctx: BenchContext, dir: string, files: readonly SmallFile[], expected: Map<string, string>): Promise<Outcome> {
+async function pailPass(
+  ctx: BenchContext,
+  dir: string,
+  files: readonly SmallFile[],
+  expected: Map<string, string>,
+): Promise<Outcome> {
   const repo = await createRepo(ctx, 'bench-burst-pail')
   const folder = join(dir, 'pail')
   await mkdir(folder)
-  const pair = await new PairStore(new JsonSettingsStore(ctx.home), ctx.home).add({ folder, workspace: 'pail-demo', repository: repo.slug, branch: 'main' })
+  const pair = await new PairStore(new JsonSettingsStore(ctx.home), ctx.home).add({
+    folder,
+    workspace: 'pail-demo',
+    repository: repo.slug,
+    branch: 'main',
+  })
   const history = new HistoryStore(ctx.home)
-  const syncOnce = (): ReturnType<PairSyncer['syncOnce']> => new PairSyncer(pair, { session: ctx.session, history, stateDir: join(ctx.home, 'pairs', pair.id), device: 'bench' }).syncOnce()
+  const syncOnce = (): ReturnType<PairSyncer['syncOnce']> =>
+    new PairSyncer(pair, {
+      session: ctx.session,
+      history,
+      stateDir: join(ctx.home, 'pairs', pair.id),
+      device: 'bench',
+    }).syncOnce()
   const first = await syncOnce()
-  if (first.status !== 'up-to-date' || first.downloaded !== 1) throw new Error(`Pail: the first sync should bring README.md down, got ${JSON.stringify(first)}`)
+  if (first.status !== 'up-to-date' || first.downloaded !== 1)
+    throw new Error(`Pail: the first sync should bring README.md down, got ${JSON.stringify(first)}`)
   await writeFiles(folder, files)
   const before = await commitCount(repo.gitDir)
   let outcome: Awaited<ReturnType<typeof syncOnce>> | undefined
   const run = await measure(ctx, async () => (outcome = await syncOnce()))
-  if (!outcome || outcome.status !== 'committed' || outcome.uploaded !== files.length || outcome.deleted !== 0) throw new Error(`Pail: expected one commit of ${files.length} files, got ${JSON.stringify(outcome)}`)
+  if (!outcome || outcome.status !== 'committed' || outcome.uploaded !== files.length || outcome.deleted !== 0)
+    throw new Error(`Pail: expected one commit of ${files.length} files, got ${JSON.stringify(outcome)}`)
   await assertTree(repo.gitDir, expected, 'Pail')
   return { ...run, commits: (await commitCount(repo.gitDir)) - before }
 }
 
 /** A naive client: one `POST /src` per file, one after another, each on top of whatever the tip is. */
-async function naivePass(ctx: BenchContext, dir: string, files: readonly SmallFile[], expected: Map<string, string>): Promise<Outcome> {
+async function naivePass(
+  ctx: BenchContext,
+  dir: string,
+  files: readonly SmallFile[],
+  expected: Map<string, string>,
+): Promise<Outcome> {
   const repo = await createRepo(ctx, 'bench-burst-naive')
   const folder = join(dir, 'naive')
   await writeFiles(folder, files)
@@ -81,7 +120,15 @@ async function naivePass(ctx: BenchContext, dir: string, files: readonly SmallFi
   const run = await measure(ctx, async () => {
     for (const file of files) {
       const upload = { repoPath: file.path, absolutePath: join(folder, file.path), mode: 'file' as const }
-      await createCommit(ctx.session, { workspace: 'pail-demo', repository: repo.slug, branch: 'main', parents: null, message: `Add ${file.path}`, uploads: [upload], deletions: [] })
+      await createCommit(ctx.session, {
+        workspace: 'pail-demo',
+        repository: repo.slug,
+        branch: 'main',
+        parents: null,
+        message: `Add ${file.path}`,
+        uploads: [upload],
+        deletions: [],
+      })
     }
   })
   await assertTree(repo.gitDir, expected, 'naive client')
@@ -89,7 +136,12 @@ async function naivePass(ctx: BenchContext, dir: string, files: readonly SmallFi
 }
 
 /** git: a clone (set-up, not measured), the burst written into it, then add, commit, push. */
-async function gitPass(ctx: BenchContext, dir: string, files: readonly SmallFile[], expected: Map<string, string>): Promise<Outcome & { steps: string }> {
+async function gitPass(
+  ctx: BenchContext,
+  dir: string,
+  files: readonly SmallFile[],
+  expected: Map<string, string>,
+): Promise<Outcome & { steps: string }> {
   const repo = await createRepo(ctx, 'bench-burst-git')
   const token = await ctx.session.tokens.token()
   const clone = join(dir, 'git')
@@ -98,7 +150,14 @@ async function gitPass(ctx: BenchContext, dir: string, files: readonly SmallFile
   const before = await commitCount(repo.gitDir)
   let steps = ''
   const run = await measure(ctx, async () => {
-    const timed = await timedGitSteps([['add', '-A'], ['commit', '--quiet', '-m', `Add ${files.length} files`], ['push', '--quiet', 'origin', 'main']], { cwd: clone, token })
+    const timed = await timedGitSteps(
+      [
+        ['add', '-A'],
+        ['commit', '--quiet', '-m', `Add ${files.length} files`],
+        ['push', '--quiet', 'origin', 'main'],
+      ],
+      { cwd: clone, token },
+    )
     steps = timed.steps.map((s) => `${s.name} ${formatValue(s.ms, 'ms')}`).join(', ')
   })
   await assertTree(repo.gitDir, expected, 'git push')
@@ -116,17 +175,33 @@ export async function burstBench(ctx: BenchContext, count: number): Promise<Sect
     const naive = await naivePass(ctx, dir, files, expected)
     const git = await gitPass(ctx, dir, files, expected)
     const commits = { Pail: [pail.commits, 1], 'naive client': [naive.commits, count], 'git push': [git.commits, 1] }
-    for (const [who, [made, meant]] of Object.entries(commits)) if (made !== meant) throw new Error(`${who}: ${made} commits on main, expected ${meant}`)
+    for (const [who, [made, meant]] of Object.entries(commits))
+      if (made !== meant) throw new Error(`${who}: ${made} commits on main, expected ${meant}`)
     const n = count.toLocaleString('en-US')
     return {
       title: `2. Burst: ${n} small files (0.5–4 KiB) appear in the folder`,
       peers: ['naive 1 POST/file', 'git push'],
       rows: [
         { label: 'API requests', unit: 'count', pail: pail.requests.api, peers: [naive.requests.api, null] },
-        { label: 'HTTP requests (API + git)', unit: 'count', pail: pail.requests.all, peers: [naive.requests.all, git.requests.all] },
+        {
+          label: 'HTTP requests (API + git)',
+          unit: 'count',
+          pail: pail.requests.all,
+          peers: [naive.requests.all, git.requests.all],
+        },
         { label: 'wall time', unit: 'ms', pail: pail.ms, peers: [naive.ms, git.ms] },
-        { label: '  of which in the emulator', unit: 'ms', pail: pail.emulatorMs, peers: [naive.emulatorMs, git.emulatorMs] },
-        { label: '  client side (wall − emulator)', unit: 'ms', pail: pail.ms - pail.emulatorMs, peers: [naive.ms - naive.emulatorMs, git.ms - git.emulatorMs] },
+        {
+          label: '  of which in the emulator',
+          unit: 'ms',
+          pail: pail.emulatorMs,
+          peers: [naive.emulatorMs, git.emulatorMs],
+        },
+        {
+          label: '  client side (wall − emulator)',
+          unit: 'ms',
+          pail: pail.ms - pail.emulatorMs,
+          peers: [naive.ms - naive.emulatorMs, git.ms - git.emulatorMs],
+        },
         { label: 'commits created', unit: 'count', pail: pail.commits, peers: [naive.commits, git.commits] },
       ],
       notes: [

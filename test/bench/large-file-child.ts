@@ -8,7 +8,14 @@
 import { createCommit } from '../../main/core/bitbucket/src-commit.js'
 import { pailAuthService } from './pail-home.js'
 
-const { PAIL_BENCH_HOME: home, PAIL_BENCH_WEB_URL: webUrl, PAIL_BENCH_API_URL: apiUrl, PAIL_BENCH_FILE: file, PAIL_BENCH_REPOSITORY: repository, PAIL_BENCH_PARENT: parent } = process.env
+const {
+  PAIL_BENCH_HOME: home,
+  PAIL_BENCH_WEB_URL: webUrl,
+  PAIL_BENCH_API_URL: apiUrl,
+  PAIL_BENCH_FILE: file,
+  PAIL_BENCH_REPOSITORY: repository,
+  PAIL_BENCH_PARENT: parent,
+} = process.env
 if (!home || !webUrl || !apiUrl || !file || !repository || !parent) throw new Error('missing PAIL_BENCH_* environment')
 
 const session = await pailAuthService(home, { webUrl, apiUrl }).session()
@@ -16,7 +23,17 @@ if (!session) throw new Error(`no signed-in account in ${home}`)
 // Idle: Node, tsx, Pail's modules and a session, as a tray app holds them between syncs.
 const baselineRssBytes = process.memoryUsage().rss
 const started = performance.now()
-const result = await createCommit(session, { workspace: 'pail-demo', repository, branch: 'main', parents: parent, message: 'Add large.bin', uploads: [{ repoPath: 'large.bin', absolutePath: file, mode: 'file' }], deletions: [] })
+const result = await createCommit(session, {
+  workspace: 'pail-demo',
+  repository,
+  branch: 'main',
+  parents: parent,
+  message: 'Add large.bin',
+  uploads: [{ repoPath: 'large.bin', absolutePath: file, mode: 'file' }],
+  deletions: [],
+})
 const ms = performance.now() - started
 // resourceUsage().maxRSS: the kernel's peak resident set of this process (KiB), as GNU time reports for git.
-process.stdout.write(`${JSON.stringify({ commit: result.commit, sent: result.sent, baselineRssBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024, ms })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ commit: result.commit, sent: result.sent, baselineRssBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024, ms })}\n`,
+)

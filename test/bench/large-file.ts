@@ -13,7 +13,16 @@ import { fileURLToPath } from 'node:url'
 import type { SentFile } from '../../main/core/bitbucket/src-commit.js'
 import { scrub } from '../emulator/git/git-cli.js'
 import { formatRatio, formatValue, type Section } from './report.js'
-import { assertTree, bareRev, createRepo, gitHashObject, requestsSince, timedGit, timedGitSteps, type BenchContext } from './support.js'
+import {
+  assertTree,
+  bareRev,
+  createRepo,
+  gitHashObject,
+  requestsSince,
+  timedGit,
+  timedGitSteps,
+  type BenchContext,
+} from './support.js'
 
 const MiB = 1024 * 1024
 const CHILD = fileURLToPath(new URL('./large-file-child.ts', import.meta.url))
@@ -31,7 +40,7 @@ async function writeRandomFile(path: string, bytes: number): Promise<void> {
   const chunk = Buffer.alloc(8 * MiB)
   const handle = await open(path, 'w')
   try {
-    for (let written = 0; written < bytes; ) {
+    for (let written = 0; written < bytes;) {
       const n = Math.min(chunk.length, bytes - written)
       randomFillSync(chunk, 0, n)
       await handle.write(chunk, 0, n)
@@ -47,13 +56,19 @@ async function assertRoom(dir: string, bytes: number): Promise<void> {
   const fs = await statfs(dir)
   const free = fs.bavail * fs.bsize
   const needed = bytes * 4 + 512 * MiB
-  if (free < needed) throw new Error(`large file: ${formatValue(needed, 'bytes')} of free disk needed under ${dir}, ${formatValue(free, 'bytes')} free (PAIL_BENCH_LARGE_MB shrinks the file)`)
+  if (free < needed)
+    throw new Error(
+      `large file: ${formatValue(needed, 'bytes')} of free disk needed under ${dir}, ${formatValue(free, 'bytes')} free (PAIL_BENCH_LARGE_MB shrinks the file)`,
+    )
 }
 
 /** Runs the child process and returns its report; a failure carries its (scrubbed) stderr. */
 function runChild(ctx: BenchContext, env: Record<string, string>): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (c: Buffer) => out.push(c))
@@ -96,8 +111,12 @@ export async function largeFileBench(ctx: BenchContext, bytes: number): Promise<
     })
     const pailRequests = requestsSince(ctx, pailMark)
     const sent = pail.sent[0]
-    if (pail.sent.length !== 1 || sent?.sha !== expected || sent.size !== bytes) throw new Error(`Pail: createCommit reports ${JSON.stringify(pail.sent)}, expected large.bin ${expected} (${bytes} bytes)`)
-    if ((await bareRev(pailRepo.gitDir, 'main')) !== pail.commit) throw new Error(`Pail: main is not at the commit createCommit reported (${pail.commit})`)
+    if (pail.sent.length !== 1 || sent?.sha !== expected || sent.size !== bytes)
+      throw new Error(
+        `Pail: createCommit reports ${JSON.stringify(pail.sent)}, expected large.bin ${expected} (${bytes} bytes)`,
+      )
+    if ((await bareRev(pailRepo.gitDir, 'main')) !== pail.commit)
+      throw new Error(`Pail: main is not at the commit createCommit reported (${pail.commit})`)
     await assertTree(pailRepo.gitDir, expectedTree, 'Pail')
 
     // Peer: git add, commit and push over smart HTTP. The clone is set-up, not measured.
@@ -108,7 +127,14 @@ export async function largeFileBench(ctx: BenchContext, bytes: number): Promise<
     // A hard link: git reads the very bytes Pail read, without another 1 GiB on disk.
     await link(file, join(clone, 'large.bin'))
     const gitMark = ctx.server.requestLog.length
-    const peer = await timedGitSteps([['add', 'large.bin'], ['commit', '--quiet', '-m', 'Add large.bin'], ['push', '--quiet', 'origin', 'main']], { cwd: clone, token })
+    const peer = await timedGitSteps(
+      [
+        ['add', 'large.bin'],
+        ['commit', '--quiet', '-m', 'Add large.bin'],
+        ['push', '--quiet', 'origin', 'main'],
+      ],
+      { cwd: clone, token },
+    )
     const gitRequests = requestsSince(ctx, gitMark)
     await assertTree(gitRepo.gitDir, expectedTree, 'git push')
 

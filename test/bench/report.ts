@@ -25,8 +25,14 @@ const MiB = 1024 * 1024
 
 /** A value with its unit: `12.3 s`, `85 ms`, `1.02 GiB`, `140 MiB`, `1,000`. */
 export function formatValue(value: number, unit: Row['unit']): string {
-  if (unit === 'ms') return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`
-  if (unit === 'bytes') return value >= 1024 * MiB ? `${(value / (1024 * MiB)).toFixed(2)} GiB` : `${Math.round(value / MiB)} MiB`
+  if (unit === 'ms')
+    return value >= 10_000
+      ? `${(value / 1000).toFixed(1)} s`
+      : value >= 1000
+        ? `${(value / 1000).toFixed(2)} s`
+        : `${Math.round(value)} ms`
+  if (unit === 'bytes')
+    return value >= 1024 * MiB ? `${(value / (1024 * MiB)).toFixed(2)} GiB` : `${Math.round(value / MiB)} MiB`
   return value.toLocaleString('en-US')
 }
 
@@ -52,9 +58,19 @@ export function renderSection(section: Section): string[] {
   const body = section.rows.map((row) => [
     row.label,
     formatValue(row.pail, row.unit),
-    ...row.peers.flatMap((peer) => (peer === null ? ['—', '—'] : [formatValue(peer, row.unit), formatRatio(row.pail, peer)])),
+    ...row.peers.flatMap((peer) =>
+      peer === null ? ['—', '—'] : [formatValue(peer, row.unit), formatRatio(row.pail, peer)],
+    ),
   ])
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((cells) => cells[i]!.length)))
-  const line = (cells: string[]): string => `  ${cells.map((cell, i) => pad(cell, widths[i]!, i > 0)).join('   ')}`.trimEnd()
-  return [section.title, line(header), `  ${'-'.repeat(line(header).length - 2)}`, ...body.map(line), ...section.notes.map((note) => `  · ${note}`), '']
+  const line = (cells: string[]): string =>
+    `  ${cells.map((cell, i) => pad(cell, widths[i]!, i > 0)).join('   ')}`.trimEnd()
+  return [
+    section.title,
+    line(header),
+    `  ${'-'.repeat(line(header).length - 2)}`,
+    ...body.map(line),
+    ...section.notes.map((note) => `  · ${note}`),
+    '',
+  ]
 }

@@ -48,7 +48,9 @@ async function main(): Promise<number> {
   await requireGnuTime()
   const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()
   const started = performance.now()
-  print(`Pail benchmarks — Node ${process.version}, ${gitVersion}, ${availableParallelism()} CPUs, ${formatValue(totalmem(), 'bytes')} RAM; emulator on loopback`)
+  print(
+    `Pail benchmarks — Node ${process.version}, ${gitVersion}, ${availableParallelism()} CPUs, ${formatValue(totalmem(), 'bytes')} RAM; emulator on loopback`,
+  )
   print('Ratios are Pail / peer: below 1× Pail uses less (time, memory, requests).')
   print('')
 
@@ -72,7 +74,9 @@ async function main(): Promise<number> {
       sections.push(section)
       for (const line of renderSection(section)) print(line)
     }
-    print(`Summary (${formatValue(performance.now() - started, 'ms')}): ${sections.map((s) => s.summary).join('; ') || 'nothing measured'}.`)
+    print(
+      `Summary (${formatValue(performance.now() - started, 'ms')}): ${sections.map((s) => s.summary).join('; ') || 'nothing measured'}.`,
+    )
     assertNoSecretPrinted(ctx)
   } finally {
     await stopBench(ctx)

@@ -49,14 +49,17 @@ export async function scanBench(ctx: BenchContext, count: number): Promise<Secti
     // mark them all "racily clean" and the second scan would hash them again, which it would not
     // do for files written minutes before.
     const first = await timed(() => scanFolder(folder))
-    if (first.value.entries.size !== count) throw new Error(`scan: found ${first.value.entries.size} files, expected ${count}`)
+    if (first.value.entries.size !== count)
+      throw new Error(`scan: found ${first.value.entries.size} files, expected ${count}`)
     const hashed = await timed(() => buildChangeSet(first.value, emptyIndex('main'), { racyWindowMs: 0 }))
-    if (hashed.value.uploads.length !== count) throw new Error(`hash: ${hashed.value.uploads.length} files to upload, expected ${count}`)
+    if (hashed.value.uploads.length !== count)
+      throw new Error(`hash: ${hashed.value.uploads.length} files to upload, expected ${count}`)
     const index: PairIndex = { ...emptyIndex('main'), files: Object.fromEntries(hashed.value.hashed) }
     const wrong = [...expected].filter(([path, sha]) => index.files[path]?.sha !== sha)
     if (wrong.length) throw new Error(`hash: ${wrong.length} files hashed wrong, e.g. ${wrong[0]![0]}`)
     const rescan = await timed(async () => buildChangeSet(await scanFolder(folder), index))
-    if (rescan.value.uploads.length || rescan.value.deletions.length || rescan.value.unchanged.size) throw new Error('rescan: an unchanged folder produced changes')
+    if (rescan.value.uploads.length || rescan.value.deletions.length || rescan.value.unchanged.size)
+      throw new Error('rescan: an unchanged folder produced changes')
 
     // git on the same folder: the token is not needed, nothing goes over the network.
     const git = { cwd: folder, token: '' }

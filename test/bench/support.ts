@@ -70,7 +70,8 @@ export async function startBench(): Promise<BenchContext> {
 function emulatorClock(): Pick<BenchContext, 'emulatorMs' | 'stopClock'> {
   const open = new WeakMap<object, number>()
   let total = 0
-  const onStart = (message: unknown): void => void open.set((message as { response: object }).response, performance.now())
+  const onStart = (message: unknown): void =>
+    void open.set((message as { response: object }).response, performance.now())
   const onFinish = (message: unknown): void => {
     const started = open.get((message as { response: object }).response)
     if (started !== undefined) total += performance.now() - started
@@ -95,7 +96,11 @@ export async function stopBench(ctx: BenchContext): Promise<void> {
 
 /** Creates `pail-demo/{slug}` with README.md on main, through the emulator's control endpoint. */
 export async function createRepo(ctx: BenchContext, slug: string): Promise<BenchRepo> {
-  const res = await fetch(`${ctx.info.controlUrl}/repositories`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ slug }) })
+  const res = await fetch(`${ctx.info.controlUrl}/repositories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ slug }),
+  })
   if (res.status !== 201) throw new Error(`creating repository ${slug}: ${res.status} ${await res.text()}`)
   const repo = ctx.server.world.repository('pail-demo', slug)
   if (!repo) throw new Error(`repository ${slug} is missing after creation`)
@@ -139,7 +144,9 @@ export async function assertTree(gitDir: string, expected: Map<string, string>, 
   const wrong = [...expected].filter(([path, sha]) => tree.get(path) !== sha).map(([path]) => path)
   const extra = [...tree.keys()].filter((path) => !expected.has(path))
   if (wrong.length || extra.length || tree.size !== expected.size)
-    throw new Error(`${who}: the branch does not hold what was sent (${wrong.length} missing or different, e.g. ${wrong[0] ?? '-'}; ${extra.length} unexpected)`)
+    throw new Error(
+      `${who}: the branch does not hold what was sent (${wrong.length} missing or different, e.g. ${wrong[0] ?? '-'}; ${extra.length} unexpected)`,
+    )
 }
 
 /** Requests counted in the emulator's log, and a short list of what they were. */
@@ -157,12 +164,24 @@ export function requestsSince(ctx: BenchContext, from: number): RequestCount {
   const kinds = new Map<string, number>()
   for (const r of log) {
     const path = r.path.split('?')[0]!
-    const tail = r.server === 'api' ? path.replace(/^\/2\.0\/repositories\/[^/]+\/[^/]+/, '…') : path.split('/').slice(-2).join('/').replace(/^[^/]+\.git\//, '')
+    const tail =
+      r.server === 'api'
+        ? path.replace(/^\/2\.0\/repositories\/[^/]+\/[^/]+/, '…')
+        : path
+            .split('/')
+            .slice(-2)
+            .join('/')
+            .replace(/^[^/]+\.git\//, '')
     const key = `${r.method} ${tail}${r.status >= 200 && r.status < 300 ? '' : ` ${r.status}`}`
     kinds.set(key, (kinds.get(key) ?? 0) + 1)
   }
   const described = [...kinds].map(([key, n]) => (n > 1 ? `${key} ×${n.toLocaleString('en-US')}` : key)).join(', ')
-  return { all: log.length, api: log.filter((r) => r.server === 'api').length, srcPosts: log.filter((r) => r.method === 'POST' && r.path.endsWith('/src')).length, described }
+  return {
+    all: log.length,
+    api: log.filter((r) => r.server === 'api').length,
+    srcPosts: log.filter((r) => r.method === 'POST' && r.path.endsWith('/src')).length,
+    described,
+  }
 }
 
 const HELPER = `!f() { test "$1" = get || exit 0; printf 'username=%s\\npassword=%s\\n' x-token-auth "$PAIL_BENCH_GIT_TOKEN"; }; f`
@@ -172,7 +191,9 @@ export async function requireGnuTime(): Promise<void> {
   try {
     await access(TIME)
   } catch {
-    throw new Error(`${TIME} is missing: it measures git's peak RSS. Install GNU time (apt-get install -y time) and run again.`)
+    throw new Error(
+      `${TIME} is missing: it measures git's peak RSS. Install GNU time (apt-get install -y time) and run again.`,
+    )
   }
 }
 
@@ -181,7 +202,10 @@ export async function requireGnuTime(): Promise<void> {
  * with Pail's OAuth token, as in git-cli.ts), under `/usr/bin/time` so that the peak RSS of git
  * and every process it waited for (remote-http, pack-objects) is known. Rejects on a non-zero exit.
  */
-export async function timedGit(args: readonly string[], options: { cwd: string; token: string }): Promise<Measured & { stdout: string }> {
+export async function timedGit(
+  args: readonly string[],
+  options: { cwd: string; token: string },
+): Promise<Measured & { stdout: string }> {
   const config: [string, string][] = [
     ['credential.helper', ''],
     ['credential.helper', HELPER],
@@ -206,15 +230,27 @@ export async function timedGit(args: readonly string[], options: { cwd: string; 
   const timeFile = join(timeDir, 'rusage')
   try {
     const started = performance.now()
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(TIME, ['-f', '%M', '-o', timeFile, 'git', ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-      const out: Buffer[] = []
-      const err: Buffer[] = []
-      child.stdout.on('data', (c: Buffer) => out.push(c))
-      child.stderr.on('data', (c: Buffer) => err.push(c))
-      child.on('error', reject)
-      child.on('close', (exit) => resolve({ code: exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }))
-    })
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(TIME, ['-f', '%M', '-o', timeFile, 'git', ...args], {
+          cwd: options.cwd,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        const out: Buffer[] = []
+        const err: Buffer[] = []
+        child.stdout.on('data', (c: Buffer) => out.push(c))
+        child.stderr.on('data', (c: Buffer) => err.push(c))
+        child.on('error', reject)
+        child.on('close', (exit) =>
+          resolve({
+            code: exit,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+          }),
+        )
+      },
+    )
     const ms = performance.now() - started
     if (code !== 0) throw new Error(`git ${args[0]} exited ${code}: ${scrub(stderr, [options.token]).trim()}`)
     const kib = Number((await readFile(timeFile, 'utf8')).trim().split('\n').at(-1))
@@ -226,7 +262,10 @@ export async function timedGit(args: readonly string[], options: { cwd: string; 
 }
 
 /** Runs git steps one after another: wall times add up, the peak RSS is the largest. */
-export async function timedGitSteps(steps: readonly (readonly string[])[], options: { cwd: string; token: string }): Promise<Measured & { steps: ({ name: string } & Measured)[] }> {
+export async function timedGitSteps(
+  steps: readonly (readonly string[])[],
+  options: { cwd: string; token: string },
+): Promise<Measured & { steps: ({ name: string } & Measured)[] }> {
   const out = { ms: 0, maxRssBytes: 0, steps: [] as ({ name: string } & Measured)[] }
   for (const args of steps) {
     const step = await timedGit(args, options)
@@ -239,5 +278,9 @@ export async function timedGitSteps(steps: readonly (readonly string[])[], optio
 
 /** `git hash-object` of a file: the sha git itself gives its content. */
 export async function gitHashObject(path: string): Promise<string> {
-  return (await run('git', ['hash-object', '--no-filters', path], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })).stdout.trim()
+  return (
+    await run('git', ['hash-object', '--no-filters', path], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+    })
+  ).stdout.trim()
 }

@@ -8,7 +8,10 @@ import { promisify } from 'node:util'
 
 test('npm run demo -- --once signs in, pairs a fresh folder, commits it and shows the history', async () => {
   const root = new URL('../../', import.meta.url).pathname
-  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'demo', '--', '--once'], { cwd: root, timeout: 120_000 })
+  const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'demo', '--', '--once'], {
+    cwd: root,
+    timeout: 120_000,
+  })
   assert.match(stdout, /Signed in as Alex Staff\./)
   assert.match(stdout, /Paired .*My Team Folder with pail-demo\/handbook/)
   assert.match(stdout, /committed [0-9a-f]{12} \(1 uploaded, 0 deleted, 1 brought in\)/)

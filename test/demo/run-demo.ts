@@ -11,16 +11,29 @@ import { parseArgs } from 'node:util'
 import { runCli } from '../../main/cli/pail.js'
 import { startEmulator } from '../emulator/server.js'
 
-const { values, positionals } = parseArgs({ options: { once: { type: 'boolean', default: false } }, allowPositionals: true })
+const { values, positionals } = parseArgs({
+  options: { once: { type: 'boolean', default: false } },
+  allowPositionals: true,
+})
 const say = (text: string): boolean => process.stdout.write(`\n▶ ${text}\n`)
-const output = { out: (t: string) => process.stdout.write(t.replace(/^(?=.)/gm, '  ')), err: (t: string) => process.stderr.write(t.replace(/^(?=.)/gm, '  ')) }
+const output = {
+  out: (t: string) => process.stdout.write(t.replace(/^(?=.)/gm, '  ')),
+  err: (t: string) => process.stderr.write(t.replace(/^(?=.)/gm, '  ')),
+}
 
 const scratch = await mkdtemp(join(tmpdir(), 'pail-demo-'))
 say('Starting the Bitbucket Cloud emulator (stands in for bitbucket.org and api.bitbucket.org)')
 const { server, info } = await startEmulator({ dataDir: join(scratch, 'bitbucket') })
-process.stdout.write(`  web ${info.webUrl}   api ${info.apiUrl}\n  workspace ${info.workspace}, repository ${info.repository.slug} (branch ${info.repository.mainBranch})\n`)
+process.stdout.write(
+  `  web ${info.webUrl}   api ${info.apiUrl}\n  workspace ${info.workspace}, repository ${info.repository.slug} (branch ${info.repository.mainBranch})\n`,
+)
 
-const env = { ...process.env, PAIL_HOME: join(scratch, 'pail-home'), PAIL_WEB_URL: info.webUrl, PAIL_API_URL: info.apiUrl }
+const env = {
+  ...process.env,
+  PAIL_HOME: join(scratch, 'pail-home'),
+  PAIL_WEB_URL: info.webUrl,
+  PAIL_API_URL: info.apiUrl,
+}
 const pail = async (...argv: string[]): Promise<void> => {
   const code = await runCli(argv, output, env)
   if (code !== 0) {
@@ -46,7 +59,9 @@ await pail('sync', '--once')
 
 say('What Bitbucket now has')
 await pail('history', '--limit', '5')
-process.stdout.write(`\n  Clone it yourself: git clone ${info.repository.cloneUrl}   (user x-token-auth, password: any token from "pail git-credential get")\n`)
+process.stdout.write(
+  `\n  Clone it yourself: git clone ${info.repository.cloneUrl}   (user x-token-auth, password: any token from "pail git-credential get")\n`,
+)
 
 if (values.once) {
   await server.stop()

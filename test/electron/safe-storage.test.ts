@@ -25,12 +25,21 @@ function electronBinary(): string | null {
 test('Electron safeStorage encrypts and decrypts a token longer than 2,500 characters', async (t) => {
   const binary = electronBinary()
   if (!binary) {
-    t.skip('Electron binary not installed on this machine (node_modules/electron/dist is missing): Electron tests did not run')
+    t.skip(
+      'Electron binary not installed on this machine (node_modules/electron/dist is missing): Electron tests did not run',
+    )
     return
   }
   const probe = fileURLToPath(new URL('./fixtures/safe-storage-probe.mjs', import.meta.url))
   const { stdout } = await promisify(execFile)(binary, ['--no-sandbox', probe], { timeout: 60_000 })
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { available: boolean; backend: string | null; roundTrip: boolean }
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    available: boolean
+    backend: string | null
+    roundTrip: boolean
+  }
   if (result.available) assert.equal(result.roundTrip, true)
-  else t.diagnostic(`safeStorage has no encryption here (backend ${result.backend}); Pail refuses it unless the user accepts`)
+  else
+    t.diagnostic(
+      `safeStorage has no encryption here (backend ${result.backend}); Pail refuses it unless the user accepts`,
+    )
 })

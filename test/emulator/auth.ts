@@ -34,7 +34,8 @@ function basicPair(header: string): [string, string] | null {
 export function credentialFromToken(emulator: Emulator, token: string, now = Date.now()): Credential {
   const record = emulator.world.accessToken(token)
   if (!record || record.revoked) throw new ApiError(401, INVALID_MESSAGE)
-  if (record.expiresAt !== null && record.expiresAt <= now) throw new ApiError(401, record.kind === 'oauth' ? EXPIRED_MESSAGE : INVALID_MESSAGE)
+  if (record.expiresAt !== null && record.expiresAt <= now)
+    throw new ApiError(401, record.kind === 'oauth' ? EXPIRED_MESSAGE : INVALID_MESSAGE)
   const user = record.userUuid ? (emulator.world.user(record.userUuid) ?? null) : null
   const label = `${record.kind}:${record.consumerKey ?? record.repository ?? record.workspace ?? record.email ?? '?'}:${user?.nickname ?? ''}`
   return { kind: record.kind, scopes: record.scopes, user, record, label }
@@ -49,7 +50,8 @@ export function authenticate(emulator: Emulator, ctx: RequestContext): Credentia
     if (!pair) throw new ApiError(401, INVALID_MESSAGE)
     const credential = credentialFromToken(emulator, pair[1])
     // API tokens go with the account email (§2.3); nothing else is accepted by Basic any more.
-    if (credential.kind !== 'api-token' || credential.record.email?.toLowerCase() !== pair[0].toLowerCase()) throw new ApiError(401, INVALID_MESSAGE)
+    if (credential.kind !== 'api-token' || credential.record.email?.toLowerCase() !== pair[0].toLowerCase())
+      throw new ApiError(401, INVALID_MESSAGE)
     return credential
   }
   if (header) throw new ApiError(401, INVALID_MESSAGE)
@@ -66,8 +68,9 @@ export function authorizeOperation(ctx: RequestContext, op: Operation): Credenti
   const { emulator, res } = ctx
   if (emulator.settings.scopeHeaders) res.setHeader('x-accepted-oauth-scopes', op.oauth.join(', '))
   const credential = authenticate(emulator, ctx)
-  if (!credential) // UNCONFIRMED: the exact text Bitbucket sends to an anonymous caller of a private resource.
-  if (!credential) throw new ApiError(401, 'Authentication required.')
+  if (!credential)
+    // UNCONFIRMED: the exact text Bitbucket sends to an anonymous caller of a private resource.
+    if (!credential) throw new ApiError(401, 'Authentication required.')
   ctx.credential = credential
   if (emulator.settings.scopeHeaders) res.setHeader('x-oauth-scopes', credential.scopes.join(', '))
   // §5: access tokens have their own hourly allowance; over it, the request ends in a plain-text 429.
@@ -76,9 +79,14 @@ export function authorizeOperation(ctx: RequestContext, op: Operation): Credenti
   if (isAccessToken && !op.accessTokens) throw new ApiError(401, INVALID_MESSAGE)
   const required = credential.kind === 'api-token' ? op.apiToken : op.oauth
   // API-token scopes imply nothing (§2.3), so a plain subset test; OAuth scopes go through implications.
-  const missing = credential.kind === 'api-token' ? required.filter((s) => !credential.scopes.includes(s)) : missingScopes(credential.scopes, required)
+  const missing =
+    credential.kind === 'api-token'
+      ? required.filter((s) => !credential.scopes.includes(s))
+      : missingScopes(credential.scopes, required)
   if (missing.length > 0) {
-    throw new ApiError(403, 'Your credentials lack one or more required privilege scopes.', { detail: { required: [...required], granted: credential.scopes } })
+    throw new ApiError(403, 'Your credentials lack one or more required privilege scopes.', {
+      detail: { required: [...required], granted: credential.scopes },
+    })
   }
   return credential
 }
@@ -86,12 +94,21 @@ export function authorizeOperation(ctx: RequestContext, op: Operation): Credenti
 const rank: Record<RepositoryPermission, number> = { read: 1, write: 2, admin: 3 }
 
 /** The caller's permission on a repository, or null for none. */
-export function permissionOn(emulator: Emulator, credential: Credential, repo: Repository): RepositoryPermission | null {
+export function permissionOn(
+  emulator: Emulator,
+  credential: Credential,
+  repo: Repository,
+): RepositoryPermission | null {
   const { record } = credential
-  if (credential.kind === 'repository-access-token') return record.workspace === repo.workspace && record.repository === repo.slug ? 'admin' : null
+  if (credential.kind === 'repository-access-token')
+    return record.workspace === repo.workspace && record.repository === repo.slug ? 'admin' : null
   if (credential.kind === 'workspace-access-token' || credential.kind === 'project-access-token') {
     if (record.workspace !== repo.workspace) return null
-    return credential.kind === 'workspace-access-token' || record.repository === null || record.repository === repo.projectKey ? 'admin' : null
+    return credential.kind === 'workspace-access-token' ||
+      record.repository === null ||
+      record.repository === repo.projectKey
+      ? 'admin'
+      : null
   }
   if (!credential.user) return null
   const direct = repo.permissions[credential.user.uuid] ?? null
@@ -103,13 +120,19 @@ export function permissionOn(emulator: Emulator, credential: Credential, repo: R
 }
 
 /** Throws 404/403 unless the caller may `need` the repository. */
-export function requireRepository(ctx: RequestContext, workspace: string, slug: string, need: RepositoryPermission): Repository {
+export function requireRepository(
+  ctx: RequestContext,
+  workspace: string,
+  slug: string,
+  need: RepositoryPermission,
+): Repository {
   const { emulator } = ctx
   const repo = emulator.world.repository(workspace, slug)
   if (!repo) throw new ApiError(404, `Repository ${workspace}/${slug} not found`)
   const credential = ctx.credential
   const have = credential ? permissionOn(emulator, credential, repo) : null
   if (!have && repo.isPrivate) throw new ApiError(403, 'Forbidden')
-  if (need !== 'read' && (!have || rank[have] < rank[need])) throw new ApiError(403, 'Forbidden', { detail: `You need ${need} access to this repository.` })
+  if (need !== 'read' && (!have || rank[have] < rank[need]))
+    throw new ApiError(403, 'Forbidden', { detail: `You need ${need} access to this repository.` })
   return repo
 }

@@ -28,7 +28,10 @@ function exited(child: Emulator): Promise<number | string> {
 
 /** Starts the CLI on `dataDir` and resolves with the JSON line it prints when ready. */
 async function startCli(t: TestContext, dataDir: string): Promise<{ child: Emulator; info: EmulatorInfo }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', '--port', '0', '--data', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', '--port', '0', '--data', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   // Whatever happens in the test, the emulator does not outlive it.
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -123,7 +126,8 @@ test('a bad --port is a clear error with exit code 2 (through the npm script)', 
 })
 
 test('an out-of-range port, a bad --api-port and an unknown --setting also exit with 2', async () => {
-  const cli = (...args: string[]): Promise<{ code: number | null; stderr: string }> => run(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', ...args])
+  const cli = (...args: string[]): Promise<{ code: number | null; stderr: string }> =>
+    run(process.execPath, ['--import', 'tsx', 'test/emulator/cli.ts', ...args])
   const high = await cli('--port', '70000')
   assert.equal(high.code, 2)
   assert.match(high.stderr, /--port must be a port number, not "70000"/)

@@ -29,7 +29,9 @@ function parseOptions() {
       strict: true,
     })
   } catch (error) {
-    return fail(`${(error as Error).message}. Options: --port N --api-port N --data DIR --callback-url URL --setting key=value`)
+    return fail(
+      `${(error as Error).message}. Options: --port N --api-port N --data DIR --callback-url URL --setting key=value`,
+    )
   }
 }
 
@@ -38,7 +40,8 @@ const { values } = parseOptions()
 const port = Number(values.port)
 const apiPort = Number(values['api-port'])
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${values.port}"`)
-if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) fail(`--api-port must be a port number, not "${values['api-port']}"`)
+if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535)
+  fail(`--api-port must be a port number, not "${values['api-port']}"`)
 
 const settings: Record<string, unknown> = {}
 for (const pair of values.setting) {
@@ -56,7 +59,13 @@ for (const pair of values.setting) {
 
 const dataDir = values.data ? resolve(values.data) : mkdtempSync(join(tmpdir(), 'bitbucket-emulator-'))
 try {
-  const { server, info } = await startEmulator({ dataDir, port, apiPort, settings, ...(values['callback-url'] ? { callbackUrl: values['callback-url'] } : {}) })
+  const { server, info } = await startEmulator({
+    dataDir,
+    port,
+    apiPort,
+    settings,
+    ...(values['callback-url'] ? { callbackUrl: values['callback-url'] } : {}),
+  })
   process.stdout.write(`${JSON.stringify(info)}\n`)
   const stop = (): void => void server.stop().then(() => process.exit(0))
   process.on('SIGINT', stop)

@@ -28,7 +28,8 @@ function str(body: Record<string, unknown>, key: string, fallback?: string): str
 function scopes(body: Record<string, unknown>, fallback: string[]): string[] {
   const value = body.scopes
   if (value === undefined) return fallback
-  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) throw new ApiError(400, '"scopes" must be a list of strings')
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string'))
+    throw new ApiError(400, '"scopes" must be a list of strings')
   return value as string[]
 }
 
@@ -63,9 +64,17 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
         }
       },
     },
-    { method: 'DELETE', template: '/_emulator/faults', handler: (ctx) => (emulator.faults.clear(), ok(ctx, { cleared: true })) },
+    {
+      method: 'DELETE',
+      template: '/_emulator/faults',
+      handler: (ctx) => (emulator.faults.clear(), ok(ctx, { cleared: true })),
+    },
     { method: 'GET', template: '/_emulator/requests', handler: (ctx) => ok(ctx, emulator.requestLog) },
-    { method: 'DELETE', template: '/_emulator/requests', handler: (ctx) => ((emulator.requestLog.length = 0), ok(ctx, { cleared: true })) },
+    {
+      method: 'DELETE',
+      template: '/_emulator/requests',
+      handler: (ctx) => ((emulator.requestLog.length = 0), ok(ctx, { cleared: true })),
+    },
     { method: 'GET', template: '/_emulator/issued-secrets', handler: (ctx) => ok(ctx, emulator.issuedSecrets) },
     {
       // Expires access tokens now: one (`token`) or every OAuth access token (`all: true`).
@@ -105,7 +114,10 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
           if (refresh) refresh.revoked = true
           count = (access ? 1 : 0) + (refresh ? 1 : 0)
         } else if (typeof body.consumer === 'string') {
-          for (const record of [...Object.values(world.data.accessTokens), ...Object.values(world.data.refreshTokens)]) {
+          for (const record of [
+            ...Object.values(world.data.accessTokens),
+            ...Object.values(world.data.refreshTokens),
+          ]) {
             if (record.consumerKey === body.consumer && !record.revoked) {
               record.revoked = true
               count++
@@ -123,8 +135,21 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
         const body = await jsonBody(ctx)
         const key = alphanumeric(18)
         const secret = alphanumeric(32)
-        const callbackUrl = body.callbackUrl === null ? null : typeof body.callbackUrl === 'string' ? body.callbackUrl : UNATTENDED_CALLBACK_URL
-        world.data.consumers.push({ key, secretHash: digest(secret), name: typeof body.name === 'string' ? body.name : 'Test consumer', callbackUrl, isPrivate: body.isPrivate === true, scopes: scopes(body, ['account', 'repository:write']), ownerUuid: world.data.users[0]!.uuid })
+        const callbackUrl =
+          body.callbackUrl === null
+            ? null
+            : typeof body.callbackUrl === 'string'
+              ? body.callbackUrl
+              : UNATTENDED_CALLBACK_URL
+        world.data.consumers.push({
+          key,
+          secretHash: digest(secret),
+          name: typeof body.name === 'string' ? body.name : 'Test consumer',
+          callbackUrl,
+          isPrivate: body.isPrivate === true,
+          scopes: scopes(body, ['account', 'repository:write']),
+          ownerUuid: world.data.users[0]!.uuid,
+        })
         world.save()
         emulator.issued(secret)
         ok(ctx, { key, secret, callbackUrl }, 201)
@@ -137,18 +162,35 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
       handler: async (ctx) => {
         const body = await jsonBody(ctx)
         const kind = str(body, 'kind', 'repository-access-token') as CredentialKind
-        if (!['repository-access-token', 'project-access-token', 'workspace-access-token', 'api-token'].includes(kind)) throw new ApiError(400, 'Unknown token kind')
+        if (!['repository-access-token', 'project-access-token', 'workspace-access-token', 'api-token'].includes(kind))
+          throw new ApiError(400, 'Unknown token kind')
         const user = kind === 'api-token' ? world.userByEmail(str(body, 'email', world.data.users[0]!.email)) : null
         if (kind === 'api-token' && !user) throw new ApiError(400, 'No user with that email')
-        const token = kind === 'api-token' ? `ATATT3x${newToken(180)}` : `ATCTT3x${newToken(emulator.settings.tokenLength)}`
+        const token =
+          kind === 'api-token' ? `ATATT3x${newToken(180)}` : `ATCTT3x${newToken(emulator.settings.tokenLength)}`
         const expiresIn = typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : null
         world.addAccessToken(token, {
           kind,
-          scopes: scopes(body, kind === 'api-token' ? ['read:user:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket'] : ['repository', 'repository:write']),
+          scopes: scopes(
+            body,
+            kind === 'api-token'
+              ? [
+                  'read:user:bitbucket',
+                  'read:workspace:bitbucket',
+                  'read:repository:bitbucket',
+                  'write:repository:bitbucket',
+                ]
+              : ['repository', 'repository:write'],
+          ),
           userUuid: user?.uuid ?? null,
           consumerKey: null,
           workspace: kind === 'api-token' ? null : str(body, 'workspace', 'pail-demo'),
-          repository: kind === 'repository-access-token' ? str(body, 'repository', 'handbook') : typeof body.repository === 'string' ? body.repository : null,
+          repository:
+            kind === 'repository-access-token'
+              ? str(body, 'repository', 'handbook')
+              : typeof body.repository === 'string'
+                ? body.repository
+                : null,
           expiresAt: expiresIn === null ? null : Date.now() + expiresIn * 1000,
           revoked: false,
           email: user?.email ?? null,
@@ -167,11 +209,22 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
         const user = world.userByEmail(str(body, 'email', world.data.users[0]!.email))
         if (!user) throw new ApiError(400, 'No user with that email')
         const token = newToken(emulator.settings.tokenLength)
-        const lifetime = typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : emulator.settings.accessTokenLifetimeSeconds
+        const lifetime =
+          typeof body.expiresInSeconds === 'number'
+            ? body.expiresInSeconds
+            : emulator.settings.accessTokenLifetimeSeconds
         const consumer = world.data.consumers.find((c) => !c.isPrivate) ?? world.data.consumers[0]!
         world.addAccessToken(token, {
-          kind: 'oauth', scopes: scopes(body, ['account', 'repository:write']), userUuid: user.uuid, consumerKey: consumer.key,
-          workspace: null, repository: null, expiresAt: Date.now() + lifetime * 1000, revoked: false, email: null, grant: 'authorization_code',
+          kind: 'oauth',
+          scopes: scopes(body, ['account', 'repository:write']),
+          userUuid: user.uuid,
+          consumerKey: consumer.key,
+          workspace: null,
+          repository: null,
+          expiresAt: Date.now() + lifetime * 1000,
+          revoked: false,
+          email: null,
+          grant: 'authorization_code',
         })
         emulator.issued(token)
         ok(ctx, { token }, 201)
@@ -188,9 +241,16 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
         if (world.repository(workspace, slug)) throw new ApiError(400, `Repository ${workspace}/${slug} exists`)
         const permissions: Record<string, RepositoryPermission> = {}
         const users = world.data.users
-        permissions[users[0]!.uuid] = (typeof body.permission === 'string' ? body.permission : 'admin') as RepositoryPermission
+        permissions[users[0]!.uuid] = (
+          typeof body.permission === 'string' ? body.permission : 'admin'
+        ) as RepositoryPermission
         if (users[1]) permissions[users[1].uuid] = 'write'
-        const repo = await createRepository(emulator, { workspace, slug, permissions, firstCommit: body.empty !== true })
+        const repo = await createRepository(emulator, {
+          workspace,
+          slug,
+          permissions,
+          firstCommit: body.empty !== true,
+        })
         ok(ctx, { workspace: repo.workspace, slug: repo.slug, uuid: repo.uuid }, 201)
       },
     },
@@ -203,7 +263,9 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
         const repo = world.repository(str(body, 'workspace', 'pail-demo'), str(body, 'repository', 'handbook'))
         if (!repo) throw new ApiError(404, 'No such repository')
         const branch = str(body, 'branch', 'main')
-        const author = world.userByEmail(str(body, 'authorEmail', world.data.users[1]?.email ?? world.data.users[0]!.email))
+        const author = world.userByEmail(
+          str(body, 'authorEmail', world.data.users[1]?.email ?? world.data.users[0]!.email),
+        )
         if (!author) throw new ApiError(400, 'No user with that email')
         const files = (body.files ?? {}) as Record<string, string>
         const deletions = (body.deletions ?? []) as string[]
@@ -211,8 +273,16 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
         const sha = await git.exclusive(async () => {
           const parent = await git.branchTip(branch)
           const changes = []
-          for (const [path, content] of Object.entries(files)) changes.push({ path, blob: await git.writeBlob(content), mode: '100644' })
-          const created = await git.createCommit({ parent, changes, deletions, message: typeof body.message === 'string' ? body.message : `Edited by ${author.displayName}`, authorName: author.displayName, authorEmail: author.email })
+          for (const [path, content] of Object.entries(files))
+            changes.push({ path, blob: await git.writeBlob(content), mode: '100644' })
+          const created = await git.createCommit({
+            parent,
+            changes,
+            deletions,
+            message: typeof body.message === 'string' ? body.message : `Edited by ${author.displayName}`,
+            authorName: author.displayName,
+            authorEmail: author.email,
+          })
           if (!(await git.moveBranch(branch, created, parent))) throw new ApiError(409, 'Branch moved meanwhile')
           return created
         })

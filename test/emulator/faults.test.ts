@@ -12,7 +12,10 @@ import { useEmulator } from './harness.js'
 /** Sends `size` bytes in 64 KiB chunks; resolves with the status, or rejects with the socket error. */
 function postLarge(url: string, size: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': size } })
+    const req = request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'content-length': size },
+    })
     req.on('response', (res) => {
       res.resume()
       resolve(res.statusCode ?? 0)
@@ -47,7 +50,15 @@ test('fault injection through the control endpoint', async (t) => {
   assert.notEqual(normal, 503)
 
   await t.test('a status fault hits the next N matching requests, by path and method only', async () => {
-    await arm({ kind: 'status', status: 503, count: 2, path: '/2.0/user', method: 'GET', body: 'maintenance', contentType: 'text/plain' })
+    await arm({
+      kind: 'status',
+      status: 503,
+      count: 2,
+      path: '/2.0/user',
+      method: 'GET',
+      body: 'maintenance',
+      contentType: 'text/plain',
+    })
     assert.notEqual((await fetch(user, { method: 'POST', body: '' })).status, 503, 'other method untouched')
     assert.notEqual((await fetch(`${emu.info.apiUrl}/2.0/repositories/pail-demo`)).status, 503, 'other path untouched')
     for (let i = 0; i < 2; i++) {
@@ -60,13 +71,16 @@ test('fault injection through the control endpoint', async (t) => {
     assert.deepEqual(await emu.control('GET', '/faults'), [])
   })
 
-  await t.test('a status fault without a body sends the Bitbucket error envelope; server filters the listener', async () => {
-    await arm({ kind: 'status', status: 500, server: 'web' })
-    assert.equal((await fetch(user)).status, normal, 'the API listener is untouched')
-    const res = await fetch(`${emu.info.repository.cloneUrl}/info/refs?service=git-upload-pack`)
-    assert.equal(res.status, 500)
-    assert.deepEqual(await res.json(), { type: 'error', error: { message: 'Something went wrong' } })
-  })
+  await t.test(
+    'a status fault without a body sends the Bitbucket error envelope; server filters the listener',
+    async () => {
+      await arm({ kind: 'status', status: 500, server: 'web' })
+      assert.equal((await fetch(user)).status, normal, 'the API listener is untouched')
+      const res = await fetch(`${emu.info.repository.cloneUrl}/info/refs?service=git-upload-pack`)
+      assert.equal(res.status, 500)
+      assert.deepEqual(await res.json(), { type: 'error', error: { message: 'Something went wrong' } })
+    },
+  )
 
   await t.test('faults never touch the control endpoint; count -1 lasts until cleared', async () => {
     await arm({ kind: 'status', status: 502, count: -1 })
@@ -96,8 +110,15 @@ test('fault injection through the control endpoint', async (t) => {
       return true
     })
     const log = await emu.control<{ path: string; status: number }[]>('GET', '/requests')
-    assert.deepEqual(log.filter((e) => e.path === path).map((e) => e.status), [0])
-    assert.equal(typeof (await postLarge(`${emu.info.apiUrl}${path}`, 1024)), 'number', 'the next request gets an answer')
+    assert.deepEqual(
+      log.filter((e) => e.path === path).map((e) => e.status),
+      [0],
+    )
+    assert.equal(
+      typeof (await postLarge(`${emu.info.apiUrl}${path}`, 1024)),
+      'number',
+      'the next request gets an answer',
+    )
   })
 
   await t.test('a drop fault with no byte count closes the connection at once', async () => {
@@ -105,25 +126,28 @@ test('fault injection through the control endpoint', async (t) => {
     await assert.rejects(fetch(user), TypeError)
   })
 
-  await t.test('rate-limit fault: plain-text 429 with no Retry-After, then Retry-After once the setting is on', async () => {
-    await arm({ kind: 'rate-limit', path: '/2.0/user' })
-    const res = await fetch(user)
-    assert.equal(res.status, 429)
-    assert.equal(res.headers.get('content-type'), 'text/plain')
-    assert.equal(res.headers.get('content-length'), '46')
-    assert.equal(res.headers.get('retry-after'), null)
-    assert.equal(await res.text(), 'Rate limit for this resource has been exceeded')
-    await emu.control('PATCH', '/settings', { retryAfterSeconds: 30 })
-    try {
-      await arm({ kind: 'rate-limit' })
-      const again = await fetch(user)
-      assert.equal(again.status, 429)
-      assert.equal(again.headers.get('retry-after'), '30')
-      assert.equal(await again.text(), RATE_LIMIT_BODY)
-    } finally {
-      await emu.control('PATCH', '/settings', { retryAfterSeconds: null })
-    }
-  })
+  await t.test(
+    'rate-limit fault: plain-text 429 with no Retry-After, then Retry-After once the setting is on',
+    async () => {
+      await arm({ kind: 'rate-limit', path: '/2.0/user' })
+      const res = await fetch(user)
+      assert.equal(res.status, 429)
+      assert.equal(res.headers.get('content-type'), 'text/plain')
+      assert.equal(res.headers.get('content-length'), '46')
+      assert.equal(res.headers.get('retry-after'), null)
+      assert.equal(await res.text(), 'Rate limit for this resource has been exceeded')
+      await emu.control('PATCH', '/settings', { retryAfterSeconds: 30 })
+      try {
+        await arm({ kind: 'rate-limit' })
+        const again = await fetch(user)
+        assert.equal(again.status, 429)
+        assert.equal(again.headers.get('retry-after'), '30')
+        assert.equal(await again.text(), RATE_LIMIT_BODY)
+      } finally {
+        await emu.control('PATCH', '/settings', { retryAfterSeconds: null })
+      }
+    },
+  )
 
   await t.test('git sees the faults too: a rate-limited clone fails with the message, the retry works', async () => {
     const auth = { username: 'x-token-auth', password: emu.info.repositoryAccessToken }
@@ -136,7 +160,11 @@ test('fault injection through the control endpoint', async (t) => {
 
   await t.test('malformed faults are refused with 400', async () => {
     for (const body of [{ kind: 'explode' }, { kind: 'status' }, { kind: 'delay' }]) {
-      const res = await fetch(`${emu.info.controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const res = await fetch(`${emu.info.controlUrl}/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
       assert.equal(res.status, 400, JSON.stringify(body))
     }
     const notJson = await fetch(`${emu.info.controlUrl}/faults`, { method: 'POST', body: '{kind:' })

@@ -34,7 +34,8 @@ export class FaultBox {
 
   add(input: Record<string, unknown>): Fault {
     const kind = input.kind
-    if (kind !== 'status' && kind !== 'delay' && kind !== 'drop' && kind !== 'rate-limit') throw new Error('kind must be status, delay, drop or rate-limit')
+    if (kind !== 'status' && kind !== 'delay' && kind !== 'drop' && kind !== 'rate-limit')
+      throw new Error('kind must be status, delay, drop or rate-limit')
     if (kind === 'status' && typeof input.status !== 'number') throw new Error('a status fault needs a numeric status')
     if (kind === 'delay' && typeof input.ms !== 'number') throw new Error('a delay fault needs ms')
     const fault = { ...input, id: this.nextId++, count: typeof input.count === 'number' ? input.count : 1 } as Fault
@@ -54,7 +55,12 @@ export class FaultBox {
   take(server: 'web' | 'api', req: IncomingMessage): Fault | null {
     const path = req.url ?? '/'
     if (path.startsWith('/_emulator/')) return null
-    const fault = this.faults.find((f) => (!f.server || f.server === server) && (!f.method || f.method.toUpperCase() === req.method) && (!f.path || path.includes(f.path)))
+    const fault = this.faults.find(
+      (f) =>
+        (!f.server || f.server === server) &&
+        (!f.method || f.method.toUpperCase() === req.method) &&
+        (!f.path || path.includes(f.path)),
+    )
     if (!fault) return null
     if (fault.count > 0 && --fault.count === 0) this.faults = this.faults.filter((f) => f !== fault)
     return fault
@@ -63,7 +69,10 @@ export class FaultBox {
 
 /** Plain-text 429 with the settings' optional Retry-After. */
 export function sendRateLimited(res: ServerResponse, settings: EmulatorSettings): void {
-  const headers: Record<string, string | number> = { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(RATE_LIMIT_BODY) }
+  const headers: Record<string, string | number> = {
+    'content-type': 'text/plain',
+    'content-length': Buffer.byteLength(RATE_LIMIT_BODY),
+  }
   if (settings.retryAfterSeconds !== null) headers['retry-after'] = settings.retryAfterSeconds
   res.writeHead(429, headers)
   res.end(RATE_LIMIT_BODY)
@@ -73,7 +82,12 @@ export function sendRateLimited(res: ServerResponse, settings: EmulatorSettings)
  * Applies a fault. Returns true when the request has been dealt with (answered or dropped) and
  * must not be served; false when it should go on (after a delay).
  */
-export async function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, settings: EmulatorSettings): Promise<boolean> {
+export async function applyFault(
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: EmulatorSettings,
+): Promise<boolean> {
   switch (fault.kind) {
     case 'delay':
       await new Promise((resolve) => setTimeout(resolve, fault.ms))
@@ -85,7 +99,10 @@ export async function applyFault(fault: Fault, req: IncomingMessage, res: Server
     case 'status': {
       req.resume()
       const body = fault.body ?? JSON.stringify({ type: 'error', error: { message: 'Something went wrong' } })
-      res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json', 'content-length': Buffer.byteLength(body) })
+      res.writeHead(fault.status, {
+        'content-type': fault.contentType ?? 'application/json',
+        'content-length': Buffer.byteLength(body),
+      })
       res.end(body)
       return true
     }

@@ -10,15 +10,29 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly extra: { detail?: unknown; fields?: Record<string, string[]>; data?: Record<string, unknown>; topLevelData?: Record<string, unknown> } = {},
+    readonly extra: {
+      detail?: unknown
+      fields?: Record<string, string[]>
+      data?: Record<string, unknown>
+      topLevelData?: Record<string, unknown>
+    } = {},
   ) {
     super(message)
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
@@ -36,7 +50,8 @@ export function sendError(res: ServerResponse, error: ApiError): void {
 /** §4.1, observed body for a URL with no API behind it. */
 export function noApiHere(): ApiError {
   return new ApiError(404, 'Resource not found', {
-    detail: "There is no API hosted at this URL.\n\nFor information about our API's, please refer to the documentation at: https://developer.atlassian.com/bitbucket/api/2/reference/",
+    detail:
+      "There is no API hosted at this URL.\n\nFor information about our API's, please refer to the documentation at: https://developer.atlassian.com/bitbucket/api/2/reference/",
   })
 }
 
@@ -81,13 +96,23 @@ export interface PageOptions {
 }
 
 /** The §4.2 envelope over `items`, reading `page` and `pagelen` from the URL. */
-export function paginate<T>(url: URL, publicBase: string, items: readonly T[], settings: EmulatorSettings, options: PageOptions = {}): Record<string, unknown> {
+export function paginate<T>(
+  url: URL,
+  publicBase: string,
+  items: readonly T[],
+  settings: EmulatorSettings,
+  options: PageOptions = {},
+): Record<string, unknown> {
   const requested = url.searchParams.get('pagelen')
   let pagelen = requested === null ? (options.defaultPagelen ?? 10) : Number(requested)
-  if (!Number.isInteger(pagelen) || pagelen < 1) throw new ApiError(400, 'Invalid pagelen', { fields: { pagelen: ['Must be a positive integer.'] } })
+  if (!Number.isInteger(pagelen) || pagelen < 1)
+    throw new ApiError(400, 'Invalid pagelen', { fields: { pagelen: ['Must be a positive integer.'] } })
   const maximum = options.maxPagelen ?? 100
   if (pagelen > maximum) {
-    if (settings.pagelenOverMaximum === 'error') throw new ApiError(400, 'Invalid pagelen', { fields: { pagelen: [`Ensure this value is less than or equal to ${maximum}.`] } })
+    if (settings.pagelenOverMaximum === 'error')
+      throw new ApiError(400, 'Invalid pagelen', {
+        fields: { pagelen: [`Ensure this value is less than or equal to ${maximum}.`] },
+      })
     pagelen = maximum
   }
   const pageParam = url.searchParams.get('page')

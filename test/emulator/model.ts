@@ -58,7 +58,8 @@ export interface Consumer {
 }
 
 /** What kind of credential authenticated a call. */
-export type CredentialKind = 'oauth' | 'repository-access-token' | 'project-access-token' | 'workspace-access-token' | 'api-token'
+export type CredentialKind =
+  'oauth' | 'repository-access-token' | 'project-access-token' | 'workspace-access-token' | 'api-token'
 
 export interface IssuedAccessToken {
   kind: CredentialKind
@@ -148,7 +149,15 @@ export class World {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as WorldData
     } catch {
-      return { users: [], workspaces: [], repositories: [], consumers: [], accessTokens: {}, refreshTokens: {}, codes: {} }
+      return {
+        users: [],
+        workspaces: [],
+        repositories: [],
+        consumers: [],
+        accessTokens: {},
+        refreshTokens: {},
+        codes: {},
+      }
     }
   }
 

@@ -35,7 +35,11 @@ test('the full authorization-code flow: consent page, Grant, code exchange, a wo
   const res = await submitConsent(emu, form, 'grant')
   assert.equal(res.status, 302)
   const callback = new URL(res.headers.get('location')!)
-  assert.equal(`${callback.origin}${callback.pathname}`, publicConsumer.callbackUrl, 'no redirect_uri sent: the consumer callback is used')
+  assert.equal(
+    `${callback.origin}${callback.pathname}`,
+    publicConsumer.callbackUrl,
+    'no redirect_uri sent: the consumer callback is used',
+  )
   assert.equal(callback.searchParams.get('state'), 'st-123')
   const code = callback.searchParams.get('code')
   assert.ok(code && code.length > 0, 'the callback carries a code')
@@ -62,13 +66,20 @@ test('the full authorization-code flow: consent page, Grant, code exchange, a wo
   assert.deepEqual(credential.scopes, ['account', 'repository:write'])
 
   await emu.control('POST', '/tokens/expire', { all: true })
-  assert.throws(() => credentialFromToken(emu.server, accessToken), (error: unknown) => error instanceof ApiError && error.status === 401 && error.message === EXPIRED_MESSAGE)
+  assert.throws(
+    () => credentialFromToken(emu.server, accessToken),
+    (error: unknown) => error instanceof ApiError && error.status === 401 && error.message === EXPIRED_MESSAGE,
+  )
 })
 
 test('Deny sends the user back with the error, a description and the state', async (t) => {
   const emu = await useEmulator(t)
   const deny = async (): Promise<URL> => {
-    const page = await openAuthorize(emu, { client_id: emu.info.publicConsumer.key, response_type: 'code', state: 'keep me' })
+    const page = await openAuthorize(emu, {
+      client_id: emu.info.publicConsumer.key,
+      response_type: 'code',
+      state: 'keep me',
+    })
     const res = await submitConsent(emu, parseConsentForm(page.html), 'deny')
     assert.equal(res.status, 302)
     return new URL(res.headers.get('location')!)
@@ -124,7 +135,11 @@ test('redirect_uri follows the prefix rule: a sub-path is accepted, another path
     `https://${url.host}${url.pathname}`,
   ]
   for (const redirectUri of rejected) {
-    const page = await openAuthorize(emu, { client_id: emu.info.publicConsumer.key, response_type: 'code', redirect_uri: redirectUri })
+    const page = await openAuthorize(emu, {
+      client_id: emu.info.publicConsumer.key,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+    })
     assert.equal(page.status, 400, redirectUri)
     assert.equal(page.location, null, 'never a redirect')
     assert.match(page.html, /Invalid redirect_uri/)
@@ -139,13 +154,21 @@ test('a loopback callback without a port takes any port only with redirectUriMat
   assert.equal((await openAuthorize(emu, params)).status, 400, 'the documented string-prefix rule refuses it')
   await emu.control('PATCH', '/settings', { redirectUriMatch: 'loopback-any-port' })
   assert.equal((await openAuthorize(emu, params)).status, 200)
-  assert.equal((await openAuthorize(emu, { ...params, redirect_uri: 'http://localhost:45678/cb' })).status, 400, 'the host must still match')
+  assert.equal(
+    (await openAuthorize(emu, { ...params, redirect_uri: 'http://localhost:45678/cb' })).status,
+    400,
+    'the host must still match',
+  )
 })
 
 test('an unknown or missing client, or a consumer without a callback URL, gets an HTML error page', async (t) => {
   const emu = await useEmulator(t)
   const noCallback = await emu.control<{ key: string }>('POST', '/consumers', { callbackUrl: null })
-  const cases: Record<string, string>[] = [{ client_id: 'no-such-client', response_type: 'code' }, { response_type: 'code' }, { client_id: noCallback.key, response_type: 'code' }]
+  const cases: Record<string, string>[] = [
+    { client_id: 'no-such-client', response_type: 'code' },
+    { response_type: 'code' },
+    { client_id: noCallback.key, response_type: 'code' },
+  ]
   for (const params of cases) {
     const page = await openAuthorize(emu, params)
     assert.equal(page.status, 400)
@@ -153,7 +176,10 @@ test('an unknown or missing client, or a consumer without a callback URL, gets a
     assert.match(page.contentType, /^text\/html/)
     assert.match(page.html, /id="error-title"/)
   }
-  assert.match((await openAuthorize(emu, { client_id: noCallback.key, response_type: 'code' })).html, /No callback uri defined for the OAuth client\./)
+  assert.match(
+    (await openAuthorize(emu, { client_id: noCallback.key, response_type: 'code' })).html,
+    /No callback uri defined for the OAuth client\./,
+  )
 })
 
 test('the implicit grant (response_type=token) and a missing response_type are refused without a redirect', async (t) => {
@@ -170,7 +196,11 @@ test('the implicit grant (response_type=token) and a missing response_type are r
 
 test('everything put into the consent page is escaped', async (t) => {
   const emu = await useEmulator(t)
-  const consumer = await emu.control<{ key: string }>('POST', '/consumers', { name: '<script>alert("x")</script> & Co', callbackUrl: 'http://127.0.0.1:9/cb', scopes: ['account', '<b>odd</b>'] })
+  const consumer = await emu.control<{ key: string }>('POST', '/consumers', {
+    name: '<script>alert("x")</script> & Co',
+    callbackUrl: 'http://127.0.0.1:9/cb',
+    scopes: ['account', '<b>odd</b>'],
+  })
   const page = await openAuthorize(emu, { client_id: consumer.key, response_type: 'code' })
   assert.equal(page.status, 200)
   assert.doesNotMatch(page.html, /<script>|<b>/)
@@ -188,7 +218,12 @@ test('the scope parameter narrows the grant only with narrowScopesToRequest', as
   const narrowed = await signIn(emu, { scope: 'repository pipeline' })
   assert.equal(narrowed.scope, 'repository', 'repository is covered by repository:write; pipeline is not ticked')
   assert.deepEqual(emu.server.world.accessToken(String(narrowed.access_token))?.scopes, ['repository'])
-  const none = await openAuthorize(emu, { client_id: emu.info.publicConsumer.key, response_type: 'code', scope: 'wiki', state: 'q' })
+  const none = await openAuthorize(emu, {
+    client_id: emu.info.publicConsumer.key,
+    response_type: 'code',
+    scope: 'wiki',
+    state: 'q',
+  })
   assert.equal(none.status, 302)
   const location = new URL(none.location!)
   assert.equal(location.searchParams.get('error'), 'invalid_scope')

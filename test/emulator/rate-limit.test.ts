@@ -34,7 +34,12 @@ test('access tokens get X-RateLimit headers and a plain-text 429 past the hourly
   assert.equal(limited.headers.get('retry-after'), null)
   assert.throws(() => limited.json(), SyntaxError, 'the 429 body is not JSON')
   // Each access token has its own allowance.
-  const { token: other } = await emu.control<{ token: string }>('POST', '/access-tokens', { kind: 'repository-access-token', workspace: 'pail-demo', repository: 'handbook', scopes: ['repository'] })
+  const { token: other } = await emu.control<{ token: string }>('POST', '/access-tokens', {
+    kind: 'repository-access-token',
+    workspace: 'pail-demo',
+    repository: 'handbook',
+    scopes: ['repository'],
+  })
   assert.equal((await apiGet(emu, path, other)).status, 200)
 })
 

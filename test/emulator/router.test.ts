@@ -3,7 +3,10 @@ import { test } from 'node:test'
 import { matchTemplate } from './router.js'
 
 test('a single-segment parameter is percent-decoded, and the raw text is kept', () => {
-  const hit = matchTemplate('/2.0/repositories/{workspace}/{repo_slug}/refs/branches/{name}', '/2.0/repositories/ws/repo/refs/branches/feature%2Fx')
+  const hit = matchTemplate(
+    '/2.0/repositories/{workspace}/{repo_slug}/refs/branches/{name}',
+    '/2.0/repositories/ws/repo/refs/branches/feature%2Fx',
+  )
   assert.deepEqual(hit?.params, { workspace: 'ws', repo_slug: 'repo', name: 'feature/x' })
   assert.equal(hit?.rawParams.name, 'feature%2Fx')
 })

@@ -42,7 +42,10 @@ function safeDecode(segment: string): string | null {
 }
 
 /** Matches `pathname` against `template`; null when it does not fit. */
-export function matchTemplate(template: string, pathname: string): { params: Record<string, string>; rawParams: Record<string, string> } | null {
+export function matchTemplate(
+  template: string,
+  pathname: string,
+): { params: Record<string, string>; rawParams: Record<string, string> } | null {
   const want = template.split('/')
   const have = pathname.split('/')
   const params: Record<string, string> = {}

@@ -50,7 +50,14 @@ function accountId(): string {
 /** Creates a repository record and its bare git repository; `firstCommit` adds a README on main. */
 export async function createRepository(
   emulator: Emulator,
-  input: { workspace: string; slug: string; name?: string; permissions: Record<string, RepositoryPermission>; firstCommit: boolean; isPrivate?: boolean },
+  input: {
+    workspace: string
+    slug: string
+    name?: string
+    permissions: Record<string, RepositoryPermission>
+    firstCommit: boolean
+    isPrivate?: boolean
+  },
 ): Promise<Repository> {
   const repo: Repository = {
     uuid: newUuid(),
@@ -70,7 +77,14 @@ export async function createRepository(
   if (input.firstCommit) {
     const owner = emulator.world.data.users[0]!
     const blob = await git.writeBlob(`# ${repo.name}\n\nCreated by the Bitbucket Cloud emulator.\n`)
-    const sha = await git.createCommit({ parent: null, changes: [{ path: 'README.md', blob, mode: '100644' }], deletions: [], message: 'Initial commit', authorName: owner.displayName, authorEmail: owner.email })
+    const sha = await git.createCommit({
+      parent: null,
+      changes: [{ path: 'README.md', blob, mode: '100644' }],
+      deletions: [],
+      message: 'Initial commit',
+      authorName: owner.displayName,
+      authorEmail: owner.email,
+    })
     await git.moveBranch(SEED.mainBranch, sha, null)
   }
   emulator.world.data.repositories.push(repo)
@@ -104,9 +118,27 @@ export async function seedWorld(emulator: Emulator, callbackUrl: string): Promis
     createdOn: now(),
     members: { [user.uuid]: { administrator: true }, [other.uuid]: { administrator: false } },
   })
-  await createRepository(emulator, { workspace: SEED.workspace, slug: SEED.repository, name: 'Handbook', permissions: { [user.uuid]: 'admin', [other.uuid]: 'write' }, firstCommit: true })
-  await createRepository(emulator, { workspace: SEED.workspace, slug: SEED.emptyRepository, name: 'Empty repo', permissions: { [user.uuid]: 'admin' }, firstCommit: false })
-  await createRepository(emulator, { workspace: SEED.workspace, slug: SEED.readOnlyRepository, name: 'Read only', permissions: { [user.uuid]: 'read', [other.uuid]: 'admin' }, firstCommit: true })
+  await createRepository(emulator, {
+    workspace: SEED.workspace,
+    slug: SEED.repository,
+    name: 'Handbook',
+    permissions: { [user.uuid]: 'admin', [other.uuid]: 'write' },
+    firstCommit: true,
+  })
+  await createRepository(emulator, {
+    workspace: SEED.workspace,
+    slug: SEED.emptyRepository,
+    name: 'Empty repo',
+    permissions: { [user.uuid]: 'admin' },
+    firstCommit: false,
+  })
+  await createRepository(emulator, {
+    workspace: SEED.workspace,
+    slug: SEED.readOnlyRepository,
+    name: 'Read only',
+    permissions: { [user.uuid]: 'read', [other.uuid]: 'admin' },
+    firstCommit: true,
+  })
 
   const credentials: SeedCredentials = {
     publicConsumer: { key: alphanumeric(18), secret: alphanumeric(32), callbackUrl },
@@ -115,16 +147,53 @@ export async function seedWorld(emulator: Emulator, callbackUrl: string): Promis
     apiToken: { email: user.email, token: `ATATT3x${newToken(180)}` },
   }
   world.data.consumers.push(
-    { key: credentials.publicConsumer.key, secretHash: digest(credentials.publicConsumer.secret), name: 'Pail', callbackUrl, isPrivate: false, scopes: [...SEED.consumerScopes], ownerUuid: user.uuid },
-    { key: credentials.privateConsumer.key, secretHash: digest(credentials.privateConsumer.secret), name: 'Pail unattended', callbackUrl: UNATTENDED_CALLBACK_URL, isPrivate: true, scopes: [...SEED.consumerScopes], ownerUuid: user.uuid },
+    {
+      key: credentials.publicConsumer.key,
+      secretHash: digest(credentials.publicConsumer.secret),
+      name: 'Pail',
+      callbackUrl,
+      isPrivate: false,
+      scopes: [...SEED.consumerScopes],
+      ownerUuid: user.uuid,
+    },
+    {
+      key: credentials.privateConsumer.key,
+      secretHash: digest(credentials.privateConsumer.secret),
+      name: 'Pail unattended',
+      callbackUrl: UNATTENDED_CALLBACK_URL,
+      isPrivate: true,
+      scopes: [...SEED.consumerScopes],
+      ownerUuid: user.uuid,
+    },
   )
   world.addAccessToken(credentials.repositoryAccessToken, {
-    kind: 'repository-access-token', scopes: ['repository', 'repository:write'], userUuid: null, consumerKey: null,
-    workspace: SEED.workspace, repository: SEED.repository, expiresAt: null, revoked: false, email: null, grant: null,
+    kind: 'repository-access-token',
+    scopes: ['repository', 'repository:write'],
+    userUuid: null,
+    consumerKey: null,
+    workspace: SEED.workspace,
+    repository: SEED.repository,
+    expiresAt: null,
+    revoked: false,
+    email: null,
+    grant: null,
   })
   world.addAccessToken(credentials.apiToken.token, {
-    kind: 'api-token', scopes: ['read:user:bitbucket', 'read:workspace:bitbucket', 'read:repository:bitbucket', 'write:repository:bitbucket'], userUuid: user.uuid,
-    consumerKey: null, workspace: null, repository: null, expiresAt: Date.now() + 365 * 24 * 3600 * 1000, revoked: false, email: user.email, grant: null,
+    kind: 'api-token',
+    scopes: [
+      'read:user:bitbucket',
+      'read:workspace:bitbucket',
+      'read:repository:bitbucket',
+      'write:repository:bitbucket',
+    ],
+    userUuid: user.uuid,
+    consumerKey: null,
+    workspace: null,
+    repository: null,
+    expiresAt: Date.now() + 365 * 24 * 3600 * 1000,
+    revoked: false,
+    email: user.email,
+    grant: null,
   })
   writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 })
   return credentials

@@ -66,7 +66,10 @@ export class EmulatorServer implements Emulator {
   private readonly servers: Server[] = []
   private seed: SeedCredentials | null = null
 
-  constructor(readonly dataDir: string, settings: Partial<EmulatorSettings> = {}) {
+  constructor(
+    readonly dataDir: string,
+    settings: Partial<EmulatorSettings> = {},
+  ) {
     this.world = new World(dataDir)
     this.settings = mergeSettings(defaultSettings, settings)
     this.webRouter.add(...controlRoutes(this), ...oauthRoutes, ...gitHttpRoutes)
@@ -101,7 +104,13 @@ export class EmulatorServer implements Emulator {
     this.webUrl = `http://127.0.0.1:${web}`
     this.apiUrl = `http://127.0.0.1:${api}`
     this.seed = await seedWorld(this, options.callbackUrl ?? DEFAULT_CALLBACK_URL)
-    for (const secret of [this.seed.publicConsumer.secret, this.seed.privateConsumer.secret, this.seed.repositoryAccessToken, this.seed.apiToken.token]) this.issued(secret)
+    for (const secret of [
+      this.seed.publicConsumer.secret,
+      this.seed.privateConsumer.secret,
+      this.seed.repositoryAccessToken,
+      this.seed.apiToken.token,
+    ])
+      this.issued(secret)
     return this.info()
   }
 
@@ -115,10 +124,22 @@ export class EmulatorServer implements Emulator {
       apiUrl: this.apiUrl,
       controlUrl: `${this.webUrl}/_emulator`,
       dataDir: this.dataDir,
-      user: { nickname: user!.nickname, displayName: user!.displayName, email: user!.email, uuid: user!.uuid, accountId: user!.accountId },
+      user: {
+        nickname: user!.nickname,
+        displayName: user!.displayName,
+        email: user!.email,
+        uuid: user!.uuid,
+        accountId: user!.accountId,
+      },
       otherUser: { nickname: other!.nickname, displayName: other!.displayName, email: other!.email, uuid: other!.uuid },
       workspace: repo.workspace,
-      repository: { workspace: repo.workspace, slug: repo.slug, fullName: `${repo.workspace}/${repo.slug}`, mainBranch: 'main', cloneUrl: `${this.webUrl}/${repo.workspace}/${repo.slug}.git` },
+      repository: {
+        workspace: repo.workspace,
+        slug: repo.slug,
+        fullName: `${repo.workspace}/${repo.slug}`,
+        mainBranch: 'main',
+        cloneUrl: `${this.webUrl}/${repo.workspace}/${repo.slug}.git`,
+      },
       publicConsumer: seed.publicConsumer,
       privateConsumer: seed.privateConsumer,
       repositoryAccessToken: seed.repositoryAccessToken,
@@ -189,8 +210,16 @@ export class EmulatorServer implements Emulator {
 
   private log(server: 'web' | 'api', req: IncomingMessage, url: URL, status: number, ctx: RequestContext): void {
     const masked = new URL(url)
-    for (const key of ['access_token', 'code', 'refresh_token', 'client_secret']) if (masked.searchParams.has(key)) masked.searchParams.set(key, '***')
-    this.requestLog.push({ at: Date.now(), server, method: req.method ?? 'GET', path: masked.pathname + masked.search, status, credential: ctx.credential?.label ?? null })
+    for (const key of ['access_token', 'code', 'refresh_token', 'client_secret'])
+      if (masked.searchParams.has(key)) masked.searchParams.set(key, '***')
+    this.requestLog.push({
+      at: Date.now(),
+      server,
+      method: req.method ?? 'GET',
+      path: masked.pathname + masked.search,
+      status,
+      credential: ctx.credential?.label ?? null,
+    })
     if (this.requestLog.length > 100_000) this.requestLog.splice(0, 50_000)
   }
 }
@@ -201,4 +230,3 @@ export async function startEmulator(options: StartOptions): Promise<{ server: Em
   const info = await server.start(options)
   return { server, info }
 }
-

@@ -269,10 +269,14 @@ export function mergeSettings(base: EmulatorSettings, patch: Record<string, unkn
     // Own keys only: `toString` or `__proto__` from a JSON body must not pass as settings.
     if (!Object.hasOwn(defaultSettings, key)) throw new Error(`Unknown emulator setting "${key}"`)
     const expected = defaultSettings[key as keyof EmulatorSettings]
-    const ok = expected === null ? value === null || typeof value === 'number' : typeof value === typeof expected || (key === 'retryAfterSeconds' && value === null)
+    const ok =
+      expected === null
+        ? value === null || typeof value === 'number'
+        : typeof value === typeof expected || (key === 'retryAfterSeconds' && value === null)
     if (!ok) throw new Error(`Emulator setting "${key}" must be a ${typeof expected}`)
     const allowed = settingChoices[key as keyof EmulatorSettings]
-    if (allowed && !allowed.includes(value)) throw new Error(`Emulator setting "${key}" must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`)
+    if (allowed && !allowed.includes(value))
+      throw new Error(`Emulator setting "${key}" must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`)
     next[key] = value
   }
   return next as unknown as EmulatorSettings

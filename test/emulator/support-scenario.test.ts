@@ -32,23 +32,50 @@ test('client credentials with curl, a commit with curl -F, and git clone with x-
   const { webUrl, apiUrl, privateConsumer, repository } = emu.info
 
   // curl -X POST -u "client_id:secret" https://bitbucket.org/site/oauth2/access_token -d grant_type=client_credentials
-  const tokenJson = await quiet('curl', ['-sS', '-X', 'POST', '-u', `${privateConsumer.key}:${privateConsumer.secret}`, `${webUrl}/site/oauth2/access_token`, '-d', 'grant_type=client_credentials'], work)
+  const tokenJson = await quiet(
+    'curl',
+    [
+      '-sS',
+      '-X',
+      'POST',
+      '-u',
+      `${privateConsumer.key}:${privateConsumer.secret}`,
+      `${webUrl}/site/oauth2/access_token`,
+      '-d',
+      'grant_type=client_credentials',
+    ],
+    work,
+  )
   const token = (JSON.parse(tokenJson) as { access_token: string }).access_token
   assert.ok(token.length > 2500, 'tokens are longer than 2,500 characters (§1.4)')
 
   // Two files (one in a folder, one binary) and the deletion of the seeded README.
   await writeFile(join(work, 'notes.txt'), 'Meeting notes\n')
   await writeFile(join(work, 'logo.bin'), Buffer.from([0, 1, 2, 254, 255]))
-  const status = await quiet('curl', [
-    '-sS', '-o', '/dev/null', '-w', '%{http_code}',
-    '-H', `Authorization: Bearer ${token}`,
-    '-F', 'message=Add notes and logo, remove README',
-    '-F', 'branch=main',
-    '-F', '/docs/notes.txt=@notes.txt',
-    '-F', 'logo.bin=@logo.bin',
-    '-F', 'files=README.md',
-    `${apiUrl}/2.0/repositories/${repository.workspace}/${repository.slug}/src`,
-  ], work)
+  const status = await quiet(
+    'curl',
+    [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-F',
+      'message=Add notes and logo, remove README',
+      '-F',
+      'branch=main',
+      '-F',
+      '/docs/notes.txt=@notes.txt',
+      '-F',
+      'logo.bin=@logo.bin',
+      '-F',
+      'files=README.md',
+      `${apiUrl}/2.0/repositories/${repository.workspace}/${repository.slug}/src`,
+    ],
+    work,
+  )
   assert.equal(status, '201')
 
   // git clone https://x-token-auth:{access_token}@bitbucket.org/user/repo.git
@@ -62,5 +89,8 @@ test('client credentials with curl, a commit with curl -F, and git clone with x-
   assert.equal(await readFile(join(clone, 'docs', 'notes.txt'), 'utf8'), 'Meeting notes\n')
   assert.deepEqual([...(await readFile(join(clone, 'logo.bin')))], [0, 1, 2, 254, 255])
   const log = await quiet('git', ['log', '--format=%an|%s', '-n', '2'], clone)
-  assert.equal(log, `${emu.info.user.displayName}|Add notes and logo, remove README\n${emu.info.user.displayName}|Initial commit\n`)
+  assert.equal(
+    log,
+    `${emu.info.user.displayName}|Add notes and logo, remove README\n${emu.info.user.displayName}|Initial commit\n`,
+  )
 })

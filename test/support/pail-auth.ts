@@ -19,7 +19,13 @@ export interface PailAuth {
   reopen(): AuthService
 }
 
-export async function pailAuth(t: TestContext, emu: RunningEmulator, opener: Opener, callbackPort: number, home?: string): Promise<PailAuth> {
+export async function pailAuth(
+  t: TestContext,
+  emu: RunningEmulator,
+  opener: Opener,
+  callbackPort: number,
+  home?: string,
+): Promise<PailAuth> {
   const dir = home ?? (await mkdtemp(join(tmpdir(), 'pail-home-')))
   if (!home) t.after(() => rm(dir, { recursive: true, force: true }))
   const make = (): { auth: AuthService; secrets: FileSecretStore } => {

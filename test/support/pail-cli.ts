@@ -28,8 +28,20 @@ export interface PailCli {
 export async function pailCli(t: TestContext, emu: RunningEmulator, callbackPort: number): Promise<PailCli> {
   const home = await mkdtemp(join(tmpdir(), 'pail-cli-'))
   t.after(() => rm(home, { recursive: true, force: true }))
-  await writeFile(join(home, 'provisioning.json'), JSON.stringify({ consumer: { key: emu.info.publicConsumer.key, secret: emu.info.publicConsumer.secret }, callback: { port: callbackPort, path: '/pail/callback' } }))
-  const env = { ...process.env, PAIL_HOME: home, PAIL_WEB_URL: emu.info.webUrl, PAIL_API_URL: emu.info.apiUrl, PAIL_NO_BROWSER: '1' }
+  await writeFile(
+    join(home, 'provisioning.json'),
+    JSON.stringify({
+      consumer: { key: emu.info.publicConsumer.key, secret: emu.info.publicConsumer.secret },
+      callback: { port: callbackPort, path: '/pail/callback' },
+    }),
+  )
+  const env = {
+    ...process.env,
+    PAIL_HOME: home,
+    PAIL_WEB_URL: emu.info.webUrl,
+    PAIL_API_URL: emu.info.apiUrl,
+    PAIL_NO_BROWSER: '1',
+  }
   return {
     home,
     env,

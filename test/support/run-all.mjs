@@ -21,7 +21,10 @@ stage('typecheck', ['run', '-s', 'typecheck'])
 process.stdout.write('\n== tests ==\n')
 const ledgerDir = mkdtempSync(join(tmpdir(), 'pail-ledger-'))
 const ledger = join(ledgerDir, 'issued-secrets')
-const child = spawn('npm', ['run', '-s', 'test:unit'], { env: { ...process.env, PAIL_SECRET_LEDGER: ledger }, stdio: ['ignore', 'pipe', 'pipe'] })
+const child = spawn('npm', ['run', '-s', 'test:unit'], {
+  env: { ...process.env, PAIL_SECRET_LEDGER: ledger },
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
 const chunks = []
 child.stdout.on('data', (c) => (chunks.push(c), process.stdout.write(c)))
 child.stderr.on('data', (c) => (chunks.push(c), process.stderr.write(c)))
@@ -36,7 +39,9 @@ try {
 const output = Buffer.concat(chunks).toString('utf8')
 const leaked = secrets.filter((secret) => output.includes(secret)).length
 rmSync(ledgerDir, { recursive: true, force: true })
-process.stdout.write(`\nsecret scan: ${secrets.length} issued secrets checked against the test output, ${leaked} found\n`)
+process.stdout.write(
+  `\nsecret scan: ${secrets.length} issued secrets checked against the test output, ${leaked} found\n`,
+)
 if (leaked > 0) {
   process.stdout.write('A test printed a token or secret: find it by running the suites one by one.\n')
   process.exit(1)

@@ -29,8 +29,13 @@ export async function scanAsUser(root: string, index: PairIndex): Promise<ChildS
     execFile(
       process.execPath,
       ['--import', 'tsx', SELF, root, JSON.stringify(index)],
-      { cwd: fileURLToPath(new URL('../..', import.meta.url)), ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}), env: { ...process.env, HOME: '/tmp' } },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as ChildScan)),
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+        env: { ...process.env, HOME: '/tmp' },
+      },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as ChildScan),
     )
   })
 }
@@ -41,7 +46,11 @@ async function main(root: string, indexText: string): Promise<void> {
   const changeSet = await buildChangeSet(scan, index)
   const report: ChildScan = {
     scan: { rootStatus: scan.rootStatus, paths: [...scan.entries.keys()].sort(), skipped: scan.skipped },
-    changeSet: { uploads: changeSet.uploads.map((u) => u.repoPath), deletions: changeSet.deletions, skipped: changeSet.skipped.map((s) => ({ path: s.path, reason: s.reason })) },
+    changeSet: {
+      uploads: changeSet.uploads.map((u) => u.repoPath),
+      deletions: changeSet.deletions,
+      skipped: changeSet.skipped.map((s) => ({ path: s.path, reason: s.reason })),
+    },
   }
   process.stdout.write(JSON.stringify(report))
 }

@@ -48,14 +48,21 @@ async function treeOf(root: string, skip: (name: string) => boolean): Promise<Ma
       const rel = prefix + entry.name
       if (entry.isSymbolicLink()) out.set(rel, `-> ${await readlink(abs)}`)
       else if (entry.isDirectory()) await walk(abs, `${rel}/`)
-      else out.set(rel, `${((await lstat(abs)).mode & 0o111) !== 0 ? 'x ' : ''}${(await readFile(abs)).toString('base64')}`)
+      else
+        out.set(
+          rel,
+          `${((await lstat(abs)).mode & 0o111) !== 0 ? 'x ' : ''}${(await readFile(abs)).toString('base64')}`,
+        )
     }
   }
   await walk(root, '')
   return out
 }
 
-export async function syncFixture(t: TestContext, options: { settings?: Partial<EmulatorSettings>; repository?: string; emptyRepository?: boolean } = {}): Promise<SyncFixture> {
+export async function syncFixture(
+  t: TestContext,
+  options: { settings?: Partial<EmulatorSettings>; repository?: string; emptyRepository?: boolean } = {},
+): Promise<SyncFixture> {
   const emu = await useEmulator(t, options.settings ?? {})
   const slug = options.repository ?? 'handbook'
   if (slug !== 'handbook') await emu.control('POST', '/repositories', { slug, empty: options.emptyRepository === true })
@@ -78,7 +85,14 @@ export async function syncFixture(t: TestContext, options: { settings?: Partial<
     session,
     pair,
     history,
-    syncOnce: (opts = {}, deps = {}) => new PairSyncer(pair, { session, history, stateDir: join(pail.home, 'pairs', pair.id), device: 'test-pc', ...deps }).syncOnce(opts),
+    syncOnce: (opts = {}, deps = {}) =>
+      new PairSyncer(pair, {
+        session,
+        history,
+        stateDir: join(pail.home, 'pairs', pair.id),
+        device: 'test-pc',
+        ...deps,
+      }).syncOnce(opts),
     async remoteTree() {
       const clone = join(root, `clone-${Date.now()}`)
       await run('git', ['clone', '--quiet', gitDir, clone], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } })
@@ -90,7 +104,8 @@ export async function syncFixture(t: TestContext, options: { settings?: Partial<
     async assertInSync() {
       const [remote, local] = [await fixture.remoteTree(), await fixture.localTree()]
       assert.deepEqual([...local.keys()].sort(), [...remote.keys()].sort(), 'the same paths on both sides')
-      for (const [path, content] of local) assert.equal(content, remote.get(path), `the same bytes and mode for ${path}`)
+      for (const [path, content] of local)
+        assert.equal(content, remote.get(path), `the same bytes and mode for ${path}`)
     },
     async commitCount() {
       return Number((await run('git', ['--git-dir', gitDir, 'rev-list', '--count', 'main'])).stdout.trim())

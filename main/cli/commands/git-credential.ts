@@ -23,7 +23,8 @@ export function parseCredentialInput(text: string): Map<string, string> {
 
 export async function gitCredential(ctx: CliContext, argv: string[]): Promise<number> {
   const [action] = argv
-  if (action !== 'get' && action !== 'store' && action !== 'erase') throw new CliError('pail git-credential takes get, store or erase (git calls it for you).', 2)
+  if (action !== 'get' && action !== 'store' && action !== 'erase')
+    throw new CliError('pail git-credential takes get, store or erase (git calls it for you).', 2)
   const input = parseCredentialInput(await ctx.readStdin())
   // Pail owns its tokens: git has nothing to store.
   if (action === 'store') return 0

@@ -44,7 +44,11 @@ export async function login(ctx: CliContext, argv: string[]): Promise<number> {
   if (values['client-credentials']) {
     const key = values.key ?? ctx.provisioning.consumer?.key
     const secret = values.secret ?? ctx.provisioning.consumer?.secret
-    if (!key || !secret) throw new CliError('Signing in as a private consumer needs its key and secret: pail login --client-credentials --key K --secret S', 2)
+    if (!key || !secret)
+      throw new CliError(
+        'Signing in as a private consumer needs its key and secret: pail login --client-credentials --key K --secret S',
+        2,
+      )
     ctx.out(summary(await ctx.auth.signInWithClientCredentials({ key, secret })))
     return 0
   }
@@ -59,17 +63,26 @@ export async function login(ctx: CliContext, argv: string[]): Promise<number> {
         : fallback
           ? { workspace: fallback.workspace, repository: fallback.slug }
           : null
-    if (!resource) throw new CliError('Say which repository the access token is for: --repo workspace/repository (or --workspace for a workspace token). Access tokens cannot tell Bitbucket who they are.', 2)
+    if (!resource)
+      throw new CliError(
+        'Say which repository the access token is for: --repo workspace/repository (or --workspace for a workspace token). Access tokens cannot tell Bitbucket who they are.',
+        2,
+      )
     ctx.out(summary(await ctx.auth.signInWithAccessToken(token, resource)))
     return 0
   }
   if (values['api-token'] !== undefined) {
-    if (!values.email) throw new CliError('An API token goes with the email address of your Atlassian account: add --email you@example.com', 2)
+    if (!values.email)
+      throw new CliError(
+        'An API token goes with the email address of your Atlassian account: add --email you@example.com',
+        2,
+      )
     ctx.out(summary(await ctx.auth.signInWithApiToken(values.email, values['api-token'].trim())))
     return 0
   }
   const timeoutSeconds = values.timeout === undefined ? 300 : Number(values.timeout)
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new CliError(`--timeout takes a number of seconds, not "${values.timeout}".`, 2)
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new CliError(`--timeout takes a number of seconds, not "${values.timeout}".`, 2)
   const controller = new AbortController()
   const onInterrupt = (): void => controller.abort()
   process.once('SIGINT', onInterrupt)
@@ -78,7 +91,11 @@ export async function login(ctx: CliContext, argv: string[]): Promise<number> {
       timeoutMs: timeoutSeconds * 1000,
       signal: controller.signal,
       onAuthorizationUrl: (url, opened) => {
-        ctx.err(opened ? 'Your browser is open at Bitbucket. Approve Pail there to finish signing in.\n' : `Open this address in a browser to sign in:\n\n  ${url}\n\nWaiting for you to approve Pail…\n`)
+        ctx.err(
+          opened
+            ? 'Your browser is open at Bitbucket. Approve Pail there to finish signing in.\n'
+            : `Open this address in a browser to sign in:\n\n  ${url}\n\nWaiting for you to approve Pail…\n`,
+        )
       },
     })
     ctx.out(summary(account))

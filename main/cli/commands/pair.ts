@@ -7,11 +7,16 @@ import { parseArgs } from 'node:util'
 import { isPaused, type SyncPair } from '../../core/sync/sync-pair.js'
 import { CliError, parseRepo, type CliContext } from '../cli-context.js'
 
-const usage = 'Usage: pail pair add <folder> --repo workspace/repository [--branch B] [--path P] | list [--json] | remove <pair> | pause <pair> [--for 2h] | resume <pair>'
+const usage =
+  'Usage: pail pair add <folder> --repo workspace/repository [--branch B] [--path P] | list [--json] | remove <pair> | pause <pair> [--for 2h] | resume <pair>'
 
 function describe(pair: SyncPair, now: number): string {
   const where = `${pair.workspace}/${pair.repository}@${pair.branch}${pair.pathInRepo ? `:/${pair.pathInRepo}` : ''}`
-  const state = !isPaused(pair, now) ? 'syncing' : pair.paused?.until ? `paused until ${new Date(pair.paused.until).toLocaleString()}` : 'paused'
+  const state = !isPaused(pair, now)
+    ? 'syncing'
+    : pair.paused?.until
+      ? `paused until ${new Date(pair.paused.until).toLocaleString()}`
+      : 'paused'
   return `${pair.id}  ${pair.folder}  ↔  ${where}  (${state})`
 }
 
@@ -27,7 +32,13 @@ export async function pair(ctx: CliContext, argv: string[]): Promise<number> {
   const [action, ...rest] = argv
   const { values, positionals } = parseArgs({
     args: rest,
-    options: { repo: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, for: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      repo: { type: 'string' },
+      branch: { type: 'string' },
+      path: { type: 'string' },
+      for: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
     allowPositionals: true,
     strict: true,
   })
@@ -38,13 +49,20 @@ export async function pair(ctx: CliContext, argv: string[]): Promise<number> {
       if (!folder || !values.repo) throw new CliError(usage, 2)
       const branch = values.branch ?? ctx.provisioning.defaultRepository?.branch ?? 'main'
       const added = await ctx.pairs.add({ folder, ...parseRepo(values.repo), branch, pathInRepo: values.path ?? '' })
-      ctx.out(`Paired ${added.folder} with ${added.workspace}/${added.repository} (branch ${added.branch}${added.pathInRepo ? `, folder /${added.pathInRepo}` : ''}). Run "pail sync" to start.\n`)
+      ctx.out(
+        `Paired ${added.folder} with ${added.workspace}/${added.repository} (branch ${added.branch}${added.pathInRepo ? `, folder /${added.pathInRepo}` : ''}). Run "pail sync" to start.\n`,
+      )
       return 0
     }
     case 'list': {
       const pairs = await ctx.pairs.list()
       if (values.json) ctx.out(`${JSON.stringify(pairs, null, 2)}\n`)
-      else ctx.out(pairs.length === 0 ? 'No folders are paired yet. "pail pair add <folder> --repo workspace/repository" adds one.\n' : `${pairs.map((p) => describe(p, now)).join('\n')}\n`)
+      else
+        ctx.out(
+          pairs.length === 0
+            ? 'No folders are paired yet. "pail pair add <folder> --repo workspace/repository" adds one.\n'
+            : `${pairs.map((p) => describe(p, now)).join('\n')}\n`,
+        )
       return 0
     }
     case 'remove': {

@@ -21,7 +21,11 @@ interface RepositoryJson {
 }
 
 export async function repos(ctx: CliContext, argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { workspace: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true })
+  const { values } = parseArgs({
+    args: argv,
+    options: { workspace: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  })
   const session = await ctx.auth.session()
   if (!session) throw new CliError('Nobody is signed in. Run "pail login" to sign in.')
   const { api } = session
@@ -31,20 +35,37 @@ export async function repos(ctx: CliContext, argv: string[]): Promise<number> {
   else if (account.kind === 'access-token') workspaces = account.resource ? [account.resource.workspace] : []
   else {
     workspaces = []
-    for await (const access of api.paginate<WorkspaceAccess>('/2.0/user/workspaces?pagelen=100')) workspaces.push(access.workspace.slug)
+    for await (const access of api.paginate<WorkspaceAccess>('/2.0/user/workspaces?pagelen=100'))
+      workspaces.push(access.workspace.slug)
   }
-  const result: { workspace: string; repositories: { fullName: string; name: string; private: boolean; mainBranch: string | null }[] }[] = []
+  const result: {
+    workspace: string
+    repositories: { fullName: string; name: string; private: boolean; mainBranch: string | null }[]
+  }[] = []
   for (const workspace of workspaces) {
     const list = []
-    const path = account.kind === 'access-token' && account.resource?.repository
-      ? null
-      : `/2.0/repositories/${encodeURIComponent(workspace)}?role=contributor&pagelen=100&sort=slug`
+    const path =
+      account.kind === 'access-token' && account.resource?.repository
+        ? null
+        : `/2.0/repositories/${encodeURIComponent(workspace)}?role=contributor&pagelen=100&sort=slug`
     if (path) {
       for await (const repo of api.paginate<RepositoryJson>(path)) list.push(repo)
     } else {
-      list.push(await api.getJson<RepositoryJson>(`/2.0/repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(account.resource!.repository!)}`))
+      list.push(
+        await api.getJson<RepositoryJson>(
+          `/2.0/repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(account.resource!.repository!)}`,
+        ),
+      )
     }
-    result.push({ workspace, repositories: list.map((r) => ({ fullName: r.full_name, name: r.name, private: r.is_private, mainBranch: r.mainbranch?.name ?? null })) })
+    result.push({
+      workspace,
+      repositories: list.map((r) => ({
+        fullName: r.full_name,
+        name: r.name,
+        private: r.is_private,
+        mainBranch: r.mainbranch?.name ?? null,
+      })),
+    })
   }
   if (values.json) {
     ctx.out(`${JSON.stringify(result, null, 2)}\n`)
@@ -54,7 +75,8 @@ export async function repos(ctx: CliContext, argv: string[]): Promise<number> {
   for (const { workspace, repositories } of result) {
     ctx.out(`${workspace}\n`)
     if (repositories.length === 0) ctx.out('  (no repositories you can write to)\n')
-    for (const r of repositories) ctx.out(`  ${r.fullName}${r.mainBranch ? `  [${r.mainBranch}]` : '  (empty)'}${r.private ? '' : '  public'}\n`)
+    for (const r of repositories)
+      ctx.out(`  ${r.fullName}${r.mainBranch ? `  [${r.mainBranch}]` : '  (empty)'}${r.private ? '' : '  public'}\n`)
   }
   return 0
 }

@@ -14,7 +14,14 @@ async function service(ctx: CliContext): Promise<SyncService> {
   if (!session) throw new CliError('Nobody is signed in. Run "pail login" first.')
   const settings = await new JsonSettingsStore(ctx.home).read()
   const template = typeof settings.commitMessageTemplate === 'string' ? settings.commitMessageTemplate : undefined
-  return new SyncService({ home: ctx.home, pairs: ctx.pairs, history: ctx.history, session, logger: ctx.logger, ...(template ? { messageTemplate: template } : {}) })
+  return new SyncService({
+    home: ctx.home,
+    pairs: ctx.pairs,
+    history: ctx.history,
+    session,
+    logger: ctx.logger,
+    ...(template ? { messageTemplate: template } : {}),
+  })
 }
 
 function report(ctx: CliContext, result: PairResult): void {
@@ -23,15 +30,24 @@ function report(ctx: CliContext, result: PairResult): void {
   if (result.error) ctx.err(`${where}: ${result.error}\n`)
   else if (outcome?.status === 'held') ctx.err(`${where}: held — ${outcome.message}\n`)
   else if (outcome?.status === 'committed') {
-    ctx.out(`${where}: committed ${outcome.commit.slice(0, 12)} (${outcome.uploaded} uploaded, ${outcome.deleted} deleted${outcome.downloaded ? `, ${outcome.downloaded} brought in` : ''})\n`)
-    for (const path of outcome.conflicts) ctx.out(`  ${path} was changed here and in Bitbucket: both versions are kept.\n`)
-  } else if (outcome) ctx.out(`${where}: up to date${outcome.downloaded ? ` (${outcome.downloaded} brought in from Bitbucket)` : ''}\n`)
+    ctx.out(
+      `${where}: committed ${outcome.commit.slice(0, 12)} (${outcome.uploaded} uploaded, ${outcome.deleted} deleted${outcome.downloaded ? `, ${outcome.downloaded} brought in` : ''})\n`,
+    )
+    for (const path of outcome.conflicts)
+      ctx.out(`  ${path} was changed here and in Bitbucket: both versions are kept.\n`)
+  } else if (outcome)
+    ctx.out(`${where}: up to date${outcome.downloaded ? ` (${outcome.downloaded} brought in from Bitbucket)` : ''}\n`)
 }
 
 export async function sync(ctx: CliContext, argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { once: { type: 'boolean', default: false }, confirm: { type: 'boolean', default: false } }, strict: true })
+  const { values } = parseArgs({
+    args: argv,
+    options: { once: { type: 'boolean', default: false }, confirm: { type: 'boolean', default: false } },
+    strict: true,
+  })
   const pairs = await ctx.pairs.list()
-  if (pairs.length === 0) throw new CliError('No folders are paired yet. "pail pair add <folder> --repo workspace/repository" adds one.')
+  if (pairs.length === 0)
+    throw new CliError('No folders are paired yet. "pail pair add <folder> --repo workspace/repository" adds one.')
   const sync = await service(ctx)
   if (values.once) {
     const results = await sync.syncAllOnce({ confirmed: values.confirm })
@@ -55,10 +71,20 @@ export async function status(ctx: CliContext, argv: string[]): Promise<number> {
   const pairs = await ctx.pairs.list()
   const states = sync ? await Promise.all(pairs.map((p) => sync.status(p))) : []
   if (values.json) {
-    ctx.out(`${JSON.stringify({ signedIn: account ? { displayName: account.displayName, status: account.status, reason: account.signedOutReason } : null, pairs: pairs.map((p, i) => ({ ...p, status: states[i] ?? null })) }, null, 2)}\n`)
+    ctx.out(
+      `${JSON.stringify({ signedIn: account ? { displayName: account.displayName, status: account.status, reason: account.signedOutReason } : null, pairs: pairs.map((p, i) => ({ ...p, status: states[i] ?? null })) }, null, 2)}\n`,
+    )
     return 0
   }
-  ctx.out(account ? `Signed in as ${account.displayName}${account.status === 'signed-out' ? ` — signed out: ${account.signedOutReason}` : ''}\n` : 'Signed out. Run "pail login".\n')
-  pairs.forEach((p, i) => ctx.out(`${p.folder} ↔ ${p.workspace}/${p.repository}@${p.branch}: ${states[i]?.state ?? 'unknown'} — ${states[i]?.message ?? ''}\n`))
+  ctx.out(
+    account
+      ? `Signed in as ${account.displayName}${account.status === 'signed-out' ? ` — signed out: ${account.signedOutReason}` : ''}\n`
+      : 'Signed out. Run "pail login".\n',
+  )
+  pairs.forEach((p, i) =>
+    ctx.out(
+      `${p.folder} ↔ ${p.workspace}/${p.repository}@${p.branch}: ${states[i]?.state ?? 'unknown'} — ${states[i]?.message ?? ''}\n`,
+    ),
+  )
   return 0
 }

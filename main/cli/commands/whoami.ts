@@ -21,18 +21,40 @@ export async function whoami(ctx: CliContext, argv: string[]): Promise<number> {
   const features = featureReadiness(account.kind, account.scopes)
   const expiresAt = account.accessTokenExpiresAt === null ? null : new Date(account.accessTokenExpiresAt).toISOString()
   if (values.json) {
-    ctx.out(`${JSON.stringify({
-      displayName: account.displayName, nickname: account.nickname, email: account.email, kind: account.kind, status: account.status,
-      signedOutReason: account.signedOutReason, webUrl: account.webUrl, apiUrl: account.apiUrl, resource: account.resource,
-      scopes: account.scopes, accessTokenExpiresAt: expiresAt, features,
-    }, null, 2)}\n`)
+    ctx.out(
+      `${JSON.stringify(
+        {
+          displayName: account.displayName,
+          nickname: account.nickname,
+          email: account.email,
+          kind: account.kind,
+          status: account.status,
+          signedOutReason: account.signedOutReason,
+          webUrl: account.webUrl,
+          apiUrl: account.apiUrl,
+          resource: account.resource,
+          scopes: account.scopes,
+          accessTokenExpiresAt: expiresAt,
+          features,
+        },
+        null,
+        2,
+      )}\n`,
+    )
     return 0
   }
-  const lines = [`${account.displayName}${account.nickname ? ` (${account.nickname})` : ''}`, `Signed in with ${kindWords[account.kind]} at ${account.webUrl}`]
+  const lines = [
+    `${account.displayName}${account.nickname ? ` (${account.nickname})` : ''}`,
+    `Signed in with ${kindWords[account.kind]} at ${account.webUrl}`,
+  ]
   if (account.status === 'signed-out') lines.push(`Signed out: ${account.signedOutReason ?? 'sign in again.'}`)
-  lines.push(`Permissions: ${account.scopes.length > 0 ? account.scopes.map((s) => describeScope(s).label).join(', ') : 'none reported'}`)
+  lines.push(
+    `Permissions: ${account.scopes.length > 0 ? account.scopes.map((s) => describeScope(s).label).join(', ') : 'none reported'}`,
+  )
   for (const f of features) lines.push(`  ${f.ready ? '✓' : '✗'} ${f.label}${f.ready ? '' : ` — ${f.advice}`}`)
-  lines.push(expiresAt ? `Access token expires ${expiresAt} (Pail renews it on its own)` : 'Access token does not expire')
+  lines.push(
+    expiresAt ? `Access token expires ${expiresAt} (Pail renews it on its own)` : 'Access token does not expire',
+  )
   ctx.out(`${lines.join('\n')}\n`)
   return 0
 }

@@ -61,9 +61,19 @@ export class AuthService {
   }
 
   /** Browser sign-in with the provisioned consumer (or `consumer`). */
-  async signInWithBrowser(options: { consumer?: ConsumerCredentials; signal?: AbortSignal; timeoutMs?: number; onAuthorizationUrl?: (url: string, opened: boolean) => void } = {}): Promise<AccountRecord> {
+  async signInWithBrowser(
+    options: {
+      consumer?: ConsumerCredentials
+      signal?: AbortSignal
+      timeoutMs?: number
+      onAuthorizationUrl?: (url: string, opened: boolean) => void
+    } = {},
+  ): Promise<AccountRecord> {
     const consumer = options.consumer ?? this.deps.provisioning.consumer
-    if (!consumer) throw new SignInFailed('Pail has no OAuth consumer to sign in with. Ask your admin for Pail\'s provisioning file, or use "pail login --client-credentials".')
+    if (!consumer)
+      throw new SignInFailed(
+        'Pail has no OAuth consumer to sign in with. Ask your admin for Pail\'s provisioning file, or use "pail login --client-credentials".',
+      )
     const client = new OAuthClient(this.deps.endpoints, consumer, () => this.deps.clock.now())
     const grant = await signInWithBrowser({
       client,
@@ -88,15 +98,26 @@ export class AuthService {
    * A pasted repository, project or workspace access token. Such tokens are not users and cannot
    * call /2.0/user (bitbucket-api.md §2.4), so the repository or workspace they are for identifies them.
    */
-  async signInWithAccessToken(token: string, resource: { workspace: string; repository: string | null }): Promise<AccountRecord> {
+  async signInWithAccessToken(
+    token: string,
+    resource: { workspace: string; repository: string | null },
+  ): Promise<AccountRecord> {
     const account = this.newAccount('access-token', {
-      displayName: resource.repository ? `Access token for ${resource.workspace}/${resource.repository}` : `Access token for workspace ${resource.workspace}`,
+      displayName: resource.repository
+        ? `Access token for ${resource.workspace}/${resource.repository}`
+        : `Access token for workspace ${resource.workspace}`,
       resource,
       accessTokenExpiresAt: null,
     })
     let scopes: string[] = []
-    const api = new ApiClient({ apiUrl: this.deps.endpoints.apiUrl, authorizer: staticAuthorizer(`Bearer ${token}`), onScopes: (s) => (scopes = s) })
-    const path = resource.repository ? `/2.0/repositories/${encodeURIComponent(resource.workspace)}/${encodeURIComponent(resource.repository)}` : `/2.0/repositories/${encodeURIComponent(resource.workspace)}?pagelen=1`
+    const api = new ApiClient({
+      apiUrl: this.deps.endpoints.apiUrl,
+      authorizer: staticAuthorizer(`Bearer ${token}`),
+      onScopes: (s) => (scopes = s),
+    })
+    const path = resource.repository
+      ? `/2.0/repositories/${encodeURIComponent(resource.workspace)}/${encodeURIComponent(resource.repository)}`
+      : `/2.0/repositories/${encodeURIComponent(resource.workspace)}?pagelen=1`
     await this.verify(api, path, 'this access token')
     account.scopes = scopes
     await this.store(account, { [secretKeys.accessToken(account.id)]: token })
@@ -106,7 +127,11 @@ export class AuthService {
   /** An Atlassian API token with the account's email (Basic authentication, §2.3). */
   async signInWithApiToken(email: string, token: string): Promise<AccountRecord> {
     let scopes: string[] = []
-    const api = new ApiClient({ apiUrl: this.deps.endpoints.apiUrl, authorizer: staticAuthorizer(basic(email, token)), onScopes: (s) => (scopes = s) })
+    const api = new ApiClient({
+      apiUrl: this.deps.endpoints.apiUrl,
+      authorizer: staticAuthorizer(basic(email, token)),
+      onScopes: (s) => (scopes = s),
+    })
     const user = await this.verify<BitbucketUser>(api, '/2.0/user', 'this API token and email')
     const account = this.newAccount('api-token', { ...userFields(user), email, accessTokenExpiresAt: null })
     account.scopes = scopes
@@ -140,7 +165,13 @@ export class AuthService {
     if (!account) return null
     const existing = this.sessions.get(account.id)
     if (existing) return existing
-    const tokens = new TokenSource(account, { accounts: this.accounts, secrets: this.deps.secrets, clock: this.deps.clock, renewal: await this.renewalFor(account), logger: this.log })
+    const tokens = new TokenSource(account, {
+      accounts: this.accounts,
+      secrets: this.deps.secrets,
+      clock: this.deps.clock,
+      renewal: await this.renewalFor(account),
+      logger: this.log,
+    })
     const api = new ApiClient({
       apiUrl: account.apiUrl,
       authorizer: tokenAuthorizer(tokens),
@@ -157,13 +188,24 @@ export class AuthService {
     if (account.kind !== 'oauth' && account.kind !== 'client-credentials') return null
     const secret = await this.deps.secrets.get(secretKeys.consumerSecret(account.id))
     if (!account.consumerKey || !secret) return null
-    const client = new OAuthClient({ webUrl: account.webUrl, apiUrl: account.apiUrl }, { key: account.consumerKey, secret }, () => this.deps.clock.now())
+    const client = new OAuthClient(
+      { webUrl: account.webUrl, apiUrl: account.apiUrl },
+      { key: account.consumerKey, secret },
+      () => this.deps.clock.now(),
+    )
     if (account.kind === 'client-credentials') return () => client.clientCredentials()
     return (refreshToken) => client.refresh(refreshToken!)
   }
 
-  private async saveOAuthAccount(kind: 'oauth' | 'client-credentials', consumer: ConsumerCredentials, grant: TokenGrant): Promise<AccountRecord> {
-    const api = new ApiClient({ apiUrl: this.deps.endpoints.apiUrl, authorizer: staticAuthorizer(`Bearer ${grant.accessToken}`) })
+  private async saveOAuthAccount(
+    kind: 'oauth' | 'client-credentials',
+    consumer: ConsumerCredentials,
+    grant: TokenGrant,
+  ): Promise<AccountRecord> {
+    const api = new ApiClient({
+      apiUrl: this.deps.endpoints.apiUrl,
+      authorizer: staticAuthorizer(`Bearer ${grant.accessToken}`),
+    })
     let user: BitbucketUser = {}
     try {
       user = await api.getJson<BitbucketUser>('/2.0/user')
@@ -171,9 +213,19 @@ export class AuthService {
       // Without the `account` scope Pail cannot learn the name; it can still sync.
       if (!(error instanceof BitbucketError) || error.status !== 403) throw error
     }
-    const account = this.newAccount(kind, { ...userFields(user), consumerKey: consumer.key, scopes: grant.scopes, accessTokenExpiresAt: grant.expiresAt, accessTokenLifetimeMs: grant.lifetimeMs })
-    if (!account.displayName) account.displayName = kind === 'client-credentials' ? 'Private consumer' : 'Bitbucket user'
-    const secrets: Record<string, string> = { [secretKeys.accessToken(account.id)]: grant.accessToken, [secretKeys.consumerSecret(account.id)]: consumer.secret }
+    const account = this.newAccount(kind, {
+      ...userFields(user),
+      consumerKey: consumer.key,
+      scopes: grant.scopes,
+      accessTokenExpiresAt: grant.expiresAt,
+      accessTokenLifetimeMs: grant.lifetimeMs,
+    })
+    if (!account.displayName)
+      account.displayName = kind === 'client-credentials' ? 'Private consumer' : 'Bitbucket user'
+    const secrets: Record<string, string> = {
+      [secretKeys.accessToken(account.id)]: grant.accessToken,
+      [secretKeys.consumerSecret(account.id)]: consumer.secret,
+    }
     if (grant.refreshToken) secrets[secretKeys.refreshToken(account.id)] = grant.refreshToken
     await this.store(account, secrets)
     return account
@@ -184,9 +236,14 @@ export class AuthService {
       return await api.getJson<T>(path)
     } catch (error) {
       if (error instanceof BitbucketError && (error.status === 401 || error.status === 403)) {
-        throw new SignInFailed(`Bitbucket did not accept ${what} (${error.message}). Check that it is complete and not expired, and that it has the permissions Pail needs.`)
+        throw new SignInFailed(
+          `Bitbucket did not accept ${what} (${error.message}). Check that it is complete and not expired, and that it has the permissions Pail needs.`,
+        )
       }
-      if (error instanceof BitbucketError && error.status === 404) throw new SignInFailed(`Bitbucket does not know ${path.replace(/^\/2\.0\/repositories\//, '').replace(/\?.*$/, '')}. Check the workspace and repository names.`)
+      if (error instanceof BitbucketError && error.status === 404)
+        throw new SignInFailed(
+          `Bitbucket does not know ${path.replace(/^\/2\.0\/repositories\//, '').replace(/\?.*$/, '')}. Check the workspace and repository names.`,
+        )
       throw error
     }
   }
@@ -219,7 +276,12 @@ export class AuthService {
     const previous = await this.accounts.current()
     for (const [key, value] of Object.entries(secrets)) await this.deps.secrets.set(key, value)
     await this.accounts.save(account)
-    this.log.info('sign-in', { account: account.id, accountKind: account.kind, scopes: account.scopes, webUrl: account.webUrl })
+    this.log.info('sign-in', {
+      account: account.id,
+      accountKind: account.kind,
+      scopes: account.scopes,
+      webUrl: account.webUrl,
+    })
     if (previous && previous.id !== account.id) {
       for (const key of Object.values(secretKeys)) await this.deps.secrets.delete(key(previous.id))
       await this.accounts.remove(previous.id)
@@ -229,7 +291,12 @@ export class AuthService {
 }
 
 function userFields(user: BitbucketUser): Partial<AccountRecord> {
-  return { displayName: user.display_name ?? '', nickname: user.nickname ?? null, accountId: user.account_id ?? null, uuid: user.uuid ?? null }
+  return {
+    displayName: user.display_name ?? '',
+    nickname: user.nickname ?? null,
+    accountId: user.account_id ?? null,
+    uuid: user.uuid ?? null,
+  }
 }
 
 function basic(user: string, password: string): string {
@@ -249,7 +316,8 @@ function tokenOf(header: string): string {
 
 /** Bearer (or, for API tokens, Basic email:token) from the TokenSource, with its 401 handling. */
 export function tokenAuthorizer(tokens: TokenSource): Authorizer {
-  const toHeader = (token: string): string => (tokens.current.kind === 'api-token' ? basic(tokens.current.email ?? '', token) : `Bearer ${token}`)
+  const toHeader = (token: string): string =>
+    tokens.current.kind === 'api-token' ? basic(tokens.current.email ?? '', token) : `Bearer ${token}`
   return {
     header: async () => toHeader(await tokens.token()),
     afterUnauthorized: async (sent) => toHeader(await tokens.afterUnauthorized(tokenOf(sent))),

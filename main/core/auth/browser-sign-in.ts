@@ -26,21 +26,39 @@ export async function signInWithBrowser(options: BrowserSignInOptions): Promise<
   const state = oauth.generateRandomState()
   const verifier = oauth.generateRandomCodeVerifier()
   const challenge = await oauth.calculatePKCECodeChallenge(verifier)
-  const listener = await listenForCallback({ port: options.port, path: options.path, expectedState: state, timeoutMs: options.timeoutMs ?? 5 * 60_000, ...(options.signal ? { signal: options.signal } : {}) })
+  const listener = await listenForCallback({
+    port: options.port,
+    path: options.path,
+    expectedState: state,
+    timeoutMs: options.timeoutMs ?? 5 * 60_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })
   try {
-    const url = options.client.authorizationUrl({ redirectUri: listener.redirectUri, state, codeChallenge: challenge, scopes: requestedOAuthScopes })
+    const url = options.client.authorizationUrl({
+      redirectUri: listener.redirectUri,
+      state,
+      codeChallenge: challenge,
+      scopes: requestedOAuthScopes,
+    })
     const opened = await options.opener.open(url)
     options.onAuthorizationUrl?.(url, opened)
     const arrival = await listener.arrival
     const denied = arrival.params.get('error')
     if (denied) {
-      const message = denied === 'access_denied' ? 'You chose not to give Pail access, so you are not signed in.' : `Bitbucket could not sign you in (${denied}).`
+      const message =
+        denied === 'access_denied'
+          ? 'You chose not to give Pail access, so you are not signed in.'
+          : `Bitbucket could not sign you in (${denied}).`
       arrival.finish({ title: 'Not signed in', message, ok: false })
       throw new TokenEndpointError('rejected', message, denied)
     }
     try {
       const grant = await options.client.exchangeCode(arrival.params, listener.redirectUri, verifier, state)
-      arrival.finish({ title: 'You are signed in', message: 'Pail is now connected to Bitbucket. You can go back to Pail.', ok: true })
+      arrival.finish({
+        title: 'You are signed in',
+        message: 'Pail is now connected to Bitbucket. You can go back to Pail.',
+        ok: true,
+      })
       return grant
     } catch (error) {
       arrival.finish({ title: 'Not signed in', message: (error as Error).message, ok: false })

@@ -55,7 +55,11 @@ export function renderPage(page: { title: string; message: string; ok: boolean }
 
 function send(res: ServerResponse, status: number, page: { title: string; message: string; ok: boolean }): void {
   const body = renderPage(page)
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) })
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  })
   res.end(body)
 }
 
@@ -76,7 +80,11 @@ export function listenForCallback(options: ListenOptions): Promise<LoopbackListe
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', redirectUri)
     if (req.method !== 'GET' || url.pathname !== options.path) {
-      send(res, 404, { title: 'Not found', message: 'This address is only used by Pail to finish signing in.', ok: false })
+      send(res, 404, {
+        title: 'Not found',
+        message: 'This address is only used by Pail to finish signing in.',
+        ok: false,
+      })
       return
     }
     if (settled) {
@@ -84,7 +92,12 @@ export function listenForCallback(options: ListenOptions): Promise<LoopbackListe
       return
     }
     if (url.searchParams.get('state') !== options.expectedState) {
-      send(res, 400, { title: 'Sign-in link not recognised', message: 'This sign-in answer is not the one Pail is waiting for, so it was ignored. Start signing in from Pail again if you need to.', ok: false })
+      send(res, 400, {
+        title: 'Sign-in link not recognised',
+        message:
+          'This sign-in answer is not the one Pail is waiting for, so it was ignored. Start signing in from Pail again if you need to.',
+        ok: false,
+      })
       return
     }
     settled = true
@@ -110,7 +123,16 @@ export function listenForCallback(options: ListenOptions): Promise<LoopbackListe
     rejectArrival(error)
     close()
   }
-  const timer = setTimeout(() => fail(new SignInError('timeout', `Sign-in was not finished within ${Math.round(options.timeoutMs / 60000) || 1} minute(s). Start again when you are ready.`)), options.timeoutMs)
+  const timer = setTimeout(
+    () =>
+      fail(
+        new SignInError(
+          'timeout',
+          `Sign-in was not finished within ${Math.round(options.timeoutMs / 60000) || 1} minute(s). Start again when you are ready.`,
+        ),
+      ),
+    options.timeoutMs,
+  )
   const onAbort = (): void => fail(new SignInError('cancelled', 'Sign-in was cancelled.'))
   options.signal?.addEventListener('abort', onAbort)
 
@@ -118,9 +140,19 @@ export function listenForCallback(options: ListenOptions): Promise<LoopbackListe
     server.once('error', (error: NodeJS.ErrnoException) => {
       close()
       if (error.code === 'EADDRINUSE') {
-        reject(new SignInError('port-busy', `Another program on this computer is using port ${options.port}, which Pail needs to receive Bitbucket's sign-in answer. Close that program and try again, or ask your admin to give Pail another callback port.`))
+        reject(
+          new SignInError(
+            'port-busy',
+            `Another program on this computer is using port ${options.port}, which Pail needs to receive Bitbucket's sign-in answer. Close that program and try again, or ask your admin to give Pail another callback port.`,
+          ),
+        )
       } else {
-        reject(new SignInError('listen-failed', `Pail could not wait for Bitbucket's sign-in answer on port ${options.port}: ${error.message}`))
+        reject(
+          new SignInError(
+            'listen-failed',
+            `Pail could not wait for Bitbucket's sign-in answer on port ${options.port}: ${error.message}`,
+          ),
+        )
       }
     })
     if (options.signal?.aborted) {

@@ -75,11 +75,18 @@ export class OAuthClient {
     this.client = { client_id: consumer.key }
     this.auth = bitbucketBasic(consumer.key, consumer.secret)
     // Plain http only for a loopback Bitbucket (the emulator); Bitbucket Cloud is https.
-    this.options = { [oauth.allowInsecureRequests]: /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(endpoints.webUrl) }
+    this.options = {
+      [oauth.allowInsecureRequests]: /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(endpoints.webUrl),
+    }
   }
 
   /** The browser URL of the consent page. */
-  authorizationUrl(input: { redirectUri: string; state: string; codeChallenge: string; scopes: readonly string[] }): string {
+  authorizationUrl(input: {
+    redirectUri: string
+    state: string
+    codeChallenge: string
+    scopes: readonly string[]
+  }): string {
     const url = new URL(this.server.authorization_endpoint!)
     url.searchParams.set('client_id', this.client.client_id)
     url.searchParams.set('response_type', 'code')
@@ -92,10 +99,23 @@ export class OAuthClient {
   }
 
   /** Exchanges the callback's code (state already checked by the caller, checked again here). */
-  exchangeCode(callback: URLSearchParams, redirectUri: string, verifier: string, expectedState: string): Promise<TokenGrant> {
+  exchangeCode(
+    callback: URLSearchParams,
+    redirectUri: string,
+    verifier: string,
+    expectedState: string,
+  ): Promise<TokenGrant> {
     return this.grant(async () => {
       const params = oauth.validateAuthResponse(this.server, this.client, callback, expectedState)
-      const response = await oauth.authorizationCodeGrantRequest(this.server, this.client, this.auth, params, redirectUri, verifier, this.options)
+      const response = await oauth.authorizationCodeGrantRequest(
+        this.server,
+        this.client,
+        this.auth,
+        params,
+        redirectUri,
+        verifier,
+        this.options,
+      )
       return oauth.processAuthorizationCodeResponse(this.server, this.client, response)
     })
   }
@@ -103,7 +123,13 @@ export class OAuthClient {
   /** The client-credentials grant of a private consumer (§1.2). */
   clientCredentials(): Promise<TokenGrant> {
     return this.grant(async () => {
-      const response = await oauth.clientCredentialsGrantRequest(this.server, this.client, this.auth, new URLSearchParams(), this.options)
+      const response = await oauth.clientCredentialsGrantRequest(
+        this.server,
+        this.client,
+        this.auth,
+        new URLSearchParams(),
+        this.options,
+      )
       return oauth.processClientCredentialsResponse(this.server, this.client, response)
     })
   }
@@ -111,7 +137,13 @@ export class OAuthClient {
   /** Uses a refresh token; Bitbucket rotates it, so the result carries a new one (§1.5). */
   refresh(refreshToken: string): Promise<TokenGrant> {
     return this.grant(async () => {
-      const response = await oauth.refreshTokenGrantRequest(this.server, this.client, this.auth, refreshToken, this.options)
+      const response = await oauth.refreshTokenGrantRequest(
+        this.server,
+        this.client,
+        this.auth,
+        refreshToken,
+        this.options,
+      )
       return oauth.processRefreshTokenResponse(this.server, this.client, response)
     })
   }
@@ -148,19 +180,40 @@ export class OAuthClient {
 function toTokenEndpointError(error: unknown): TokenEndpointError {
   if (error instanceof oauth.ResponseBodyError) {
     const transient = error.status === 429 || error.status >= 500
-    return new TokenEndpointError(transient ? 'unavailable' : 'rejected', `Bitbucket refused the sign-in (${error.error}${error.error_description ? `: ${error.error_description}` : ''}).`, error.error, error.status)
+    return new TokenEndpointError(
+      transient ? 'unavailable' : 'rejected',
+      `Bitbucket refused the sign-in (${error.error}${error.error_description ? `: ${error.error_description}` : ''}).`,
+      error.error,
+      error.status,
+    )
   }
   if (error instanceof oauth.AuthorizationResponseError) {
-    return new TokenEndpointError('rejected', error.error === 'access_denied' ? 'You declined the access Pail asked for.' : `Bitbucket did not authorise Pail (${error.error}).`, error.error)
+    return new TokenEndpointError(
+      'rejected',
+      error.error === 'access_denied'
+        ? 'You declined the access Pail asked for.'
+        : `Bitbucket did not authorise Pail (${error.error}).`,
+      error.error,
+    )
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
-    return new TokenEndpointError('rejected', 'Bitbucket did not accept Pail\'s consumer key and secret.', 'invalid_client', error.status)
+    return new TokenEndpointError(
+      'rejected',
+      "Bitbucket did not accept Pail's consumer key and secret.",
+      'invalid_client',
+      error.status,
+    )
   }
   if (error instanceof oauth.OperationProcessingError) {
     const response = (error.cause as Response | undefined) ?? null
     const status = response && typeof response === 'object' && 'status' in response ? response.status : null
     const transient = status !== null && (status === 429 || status >= 500)
-    return new TokenEndpointError(transient ? 'unavailable' : 'rejected', `Bitbucket answered the sign-in in a way Pail did not understand${status ? ` (HTTP ${status})` : ''}.`, null, status)
+    return new TokenEndpointError(
+      transient ? 'unavailable' : 'rejected',
+      `Bitbucket answered the sign-in in a way Pail did not understand${status ? ` (HTTP ${status})` : ''}.`,
+      null,
+      status,
+    )
   }
   return new TokenEndpointError('unavailable', `Pail could not reach Bitbucket to sign in: ${(error as Error).message}`)
 }

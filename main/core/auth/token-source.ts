@@ -63,7 +63,11 @@ export class TokenSource {
     if (token && !this.isDue(options.minValidityMs ?? 0)) return token
     if (!this.deps.renewal) {
       if (token && !this.isExpired()) return token
-      throw await this.signOut(token ? 'The saved access token has expired. Paste a new one to sign in again.' : 'Pail has no saved token for this account. Sign in again.')
+      throw await this.signOut(
+        token
+          ? 'The saved access token has expired. Paste a new one to sign in again.'
+          : 'Pail has no saved token for this account. Sign in again.',
+      )
     }
     return this.renew()
   }
@@ -77,7 +81,10 @@ export class TokenSource {
     if (this.inflight) return this.inflight
     const token = await this.stored()
     if (token && token !== rejected) return token
-    if (!this.deps.renewal) throw await this.signOut('Bitbucket no longer accepts this token: it was revoked or has expired. Sign in again with a new one.')
+    if (!this.deps.renewal)
+      throw await this.signOut(
+        'Bitbucket no longer accepts this token: it was revoked or has expired. Sign in again with a new one.',
+      )
     return this.renew()
   }
 
@@ -94,7 +101,8 @@ export class TokenSource {
   }
 
   private assertSignedIn(): void {
-    if (this.account.status === 'signed-out') throw new SignedOutError(this.account.signedOutReason ?? 'You are signed out. Sign in again.')
+    if (this.account.status === 'signed-out')
+      throw new SignedOutError(this.account.signedOutReason ?? 'You are signed out. Sign in again.')
   }
 
   private async stored(): Promise<string | null> {
@@ -111,7 +119,10 @@ export class TokenSource {
     const expiresAt = this.account.accessTokenExpiresAt
     if (expiresAt === null) return false
     const lifetime = this.account.accessTokenLifetimeMs ?? REFRESH_AHEAD_MAX_MS
-    const ahead = Math.max(Math.min(REFRESH_AHEAD_MAX_MS, lifetime * REFRESH_AHEAD_SHARE), Math.min(minValidityMs, lifetime / 2))
+    const ahead = Math.max(
+      Math.min(REFRESH_AHEAD_MAX_MS, lifetime * REFRESH_AHEAD_SHARE),
+      Math.min(minValidityMs, lifetime / 2),
+    )
     return expiresAt - this.deps.clock.now() <= ahead
   }
 
@@ -136,9 +147,15 @@ export class TokenSource {
     try {
       grant = await this.deps.renewal!(refreshToken)
     } catch (error) {
-      this.log.warn('token.renew-failed', { account: id, kind: error instanceof TokenEndpointError ? error.kind : 'unexpected', error: error instanceof TokenEndpointError ? error.code : String(error) })
+      this.log.warn('token.renew-failed', {
+        account: id,
+        kind: error instanceof TokenEndpointError ? error.kind : 'unexpected',
+        error: error instanceof TokenEndpointError ? error.code : String(error),
+      })
       if (error instanceof TokenEndpointError && error.kind === 'rejected') {
-        throw await this.signOut(`Bitbucket no longer accepts Pail's saved sign-in (${error.code ?? 'refused'}). Sign in again.`)
+        throw await this.signOut(
+          `Bitbucket no longer accepts Pail's saved sign-in (${error.code ?? 'refused'}). Sign in again.`,
+        )
       }
       throw error
     }

@@ -70,7 +70,11 @@ export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
 
   /** One request, authenticated, with the one retry after a 401. Non-2xx answers are returned, not thrown. */
-  async send(method: Dispatcher.HttpMethod, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<ApiResponse> {
+  async send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string | Buffer } = {},
+  ): Promise<ApiResponse> {
     const url = this.url(path)
     return this.authorized((auth) => this.once(method, url, auth, init))
   }
@@ -81,7 +85,12 @@ export class ApiClient {
    * (a local file that changed, say) is rethrown as it is, and an abort as the signal's reason;
    * only a failure to reach Bitbucket becomes BitbucketError(0).
    */
-  async sendStream(method: Dispatcher.HttpMethod, path: string, makeBody: () => Promise<StreamBody>, init: { signal?: AbortSignal } = {}): Promise<ApiResponse> {
+  async sendStream(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    makeBody: () => Promise<StreamBody>,
+    init: { signal?: AbortSignal } = {},
+  ): Promise<ApiResponse> {
     const url = this.url(path)
     return this.authorized(async (auth) => this.onceStream(method, url, auth, await makeBody(), init.signal))
   }
@@ -95,9 +104,16 @@ export class ApiClient {
     const response = await this.authorized(async (authorization) => {
       let res: Dispatcher.ResponseData
       try {
-        res = await request(url, { method: 'GET', headers: { authorization, 'user-agent': 'Pail' }, ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}) })
+        res = await request(url, {
+          method: 'GET',
+          headers: { authorization, 'user-agent': 'Pail' },
+          ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+        })
       } catch (error) {
-        throw new BitbucketError(0, `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+        throw new BitbucketError(
+          0,
+          `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+        )
       }
       if (res.statusCode >= 200 && res.statusCode < 300) {
         await sink(res.body)
@@ -111,7 +127,8 @@ export class ApiClient {
   /** GET a JSON resource; throws BitbucketError for any non-2xx answer. */
   async getJson<T>(path: string): Promise<T> {
     const response = await this.send('GET', path, { headers: { accept: 'application/json' } })
-    if (response.status < 200 || response.status >= 300) throw errorFrom(response.status, response.body, headerValue(response.headers, 'content-type'))
+    if (response.status < 200 || response.status >= 300)
+      throw errorFrom(response.status, response.body, headerValue(response.headers, 'content-type'))
     return JSON.parse(response.body.toString('utf8')) as T
   }
 
@@ -151,7 +168,13 @@ export class ApiClient {
     return response
   }
 
-  private async onceStream(method: Dispatcher.HttpMethod, url: string, authorization: string, streamed: StreamBody, signal: AbortSignal | undefined): Promise<ApiResponse> {
+  private async onceStream(
+    method: Dispatcher.HttpMethod,
+    url: string,
+    authorization: string,
+    streamed: StreamBody,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResponse> {
     // undici reports a failing body source as a request failure: remember which it was.
     let sourceFailure: { error: unknown } | null = null
     async function* guarded(): AsyncGenerator<Uint8Array> {
@@ -177,11 +200,19 @@ export class ApiClient {
       const failure = sourceFailure as { error: unknown } | null
       if (failure) throw failure.error
       if (signal?.aborted) throw signal.reason
-      throw new BitbucketError(0, `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+      throw new BitbucketError(
+        0,
+        `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      )
     }
   }
 
-  private async once(method: Dispatcher.HttpMethod, url: string, authorization: string, init: { headers?: Record<string, string>; body?: string | Buffer }): Promise<ApiResponse> {
+  private async once(
+    method: Dispatcher.HttpMethod,
+    url: string,
+    authorization: string,
+    init: { headers?: Record<string, string>; body?: string | Buffer },
+  ): Promise<ApiResponse> {
     try {
       const res = await request(url, {
         method,
@@ -192,7 +223,10 @@ export class ApiClient {
       const body = Buffer.from(await res.body.arrayBuffer())
       return { status: res.statusCode, headers: res.headers, body }
     } catch (error) {
-      throw new BitbucketError(0, `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+      throw new BitbucketError(
+        0,
+        `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      )
     }
   }
 }

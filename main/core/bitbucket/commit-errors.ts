@@ -3,7 +3,12 @@
  * §4: a stale parent re-reads the tip, transient failures back off, a rate limit backs off for
  * longer, a missing scope or permission needs a person). Messages are for people.
  */
-import { effectiveScopes, featureReadiness, describeScope, type CredentialKind } from '../../../shared/auth/scope-catalogue.js'
+import {
+  effectiveScopes,
+  featureReadiness,
+  describeScope,
+  type CredentialKind,
+} from '../../../shared/auth/scope-catalogue.js'
 import { FileChangedError } from '../sync/blob-hash.js'
 import { ApiClient, BitbucketError, type ApiResponse } from './api-client.js'
 
@@ -123,9 +128,14 @@ function stringList(value: unknown): string[] {
 }
 
 /** The plain-words 403: which scope is missing (with what to do), or write access / branch restriction. */
-function forbidden(error: BitbucketError, target: CommitTarget, kind: CredentialKind | undefined): CommitForbiddenError {
+function forbidden(
+  error: BitbucketError,
+  target: CommitTarget,
+  kind: CredentialKind | undefined,
+): CommitForbiddenError {
   // Bitbucket's detail is `{required, granted}` here (§4.1 allows any shape, a string included).
-  const detail: { required?: unknown; granted?: unknown } = typeof error.detail === 'object' && error.detail !== null ? error.detail : {}
+  const detail: { required?: unknown; granted?: unknown } =
+    typeof error.detail === 'object' && error.detail !== null ? error.detail : {}
   if (SCOPE_MESSAGE.test(error.message)) {
     const required = stringList(detail.required)
     // OAuth implications are safe for any kind: API-token scope names appear in none of them (§2.3).
@@ -133,7 +143,10 @@ function forbidden(error: BitbucketError, target: CommitTarget, kind: Credential
     const missing = granted ? required.filter((s) => !granted.has(s)) : required
     const names = (missing.length > 0 ? missing : ['repository:write']).map((s) => describeScope(s).label).join(' and ')
     // With the account's kind, the scope catalogue's own advice, word for word what the UI shows.
-    const upload = kind && granted ? featureReadiness(kind, stringList(detail.granted)).find((f) => f.feature === 'upload' && !f.ready) : undefined
+    const upload =
+      kind && granted
+        ? featureReadiness(kind, stringList(detail.granted)).find((f) => f.feature === 'upload' && !f.ready)
+        : undefined
     const message = upload
       ? `Pail cannot upload to ${target.workspace}/${target.repository}. ${upload.advice}`
       : `Pail cannot upload to ${target.workspace}/${target.repository}: its sign-in lacks the permission ${names}. Ask your Bitbucket admin to give Pail this permission, then sign in again.`
@@ -159,23 +172,60 @@ export function commitErrorFrom(response: ApiResponse, target: CommitTarget, kin
   const where = `${target.workspace}/${target.repository}`
   const envelope = status === 400 || status === 404 ? envelopeOf(response) : {}
   // "Commit not found" for `parents` (§3): the base was rewritten away; re-reading the tip helps as for a 409.
-  if (envelope.error?.data?.shas !== undefined || envelope.data?.shas !== undefined || (status !== 409 && /^commit not found$/i.test(error.message))) {
-    return new StaleParentError('commit.unknown-parent', status, `The commit Pail last synced with is no longer on Bitbucket (${where}, branch "${target.branch}"): its history was rewritten. Pail will compare with the branch as it is now.`, error.detail)
+  if (
+    envelope.error?.data?.shas !== undefined ||
+    envelope.data?.shas !== undefined ||
+    (status !== 409 && /^commit not found$/i.test(error.message))
+  ) {
+    return new StaleParentError(
+      'commit.unknown-parent',
+      status,
+      `The commit Pail last synced with is no longer on Bitbucket (${where}, branch "${target.branch}"): its history was rewritten. Pail will compare with the branch as it is now.`,
+      error.detail,
+    )
   }
   switch (true) {
     case status === 409:
-      return new StaleParentError('commit.stale-parent', 409, `Someone else changed the branch "${target.branch}" of ${where} while Pail was uploading. Pail will look at their changes and try again.`, error.detail)
+      return new StaleParentError(
+        'commit.stale-parent',
+        409,
+        `Someone else changed the branch "${target.branch}" of ${where} while Pail was uploading. Pail will look at their changes and try again.`,
+        error.detail,
+      )
     case status === 403:
       return forbidden(error, target, kind)
     case status === 404:
-      return new RepositoryNotFoundError('commit.repository-not-found', 404, `Bitbucket has no repository ${where}, or your account cannot see it. Check the workspace and repository names, and that you still have access.`, error.detail)
+      return new RepositoryNotFoundError(
+        'commit.repository-not-found',
+        404,
+        `Bitbucket has no repository ${where}, or your account cannot see it. Check the workspace and repository names, and that you still have access.`,
+        error.detail,
+      )
     case status === 429:
-      return new RateLimitedError('Bitbucket is limiting how often Pail may upload right now. Pail will wait and try again.', retryAfterMs(headerValue(response, 'retry-after')))
+      return new RateLimitedError(
+        'Bitbucket is limiting how often Pail may upload right now. Pail will wait and try again.',
+        retryAfterMs(headerValue(response, 'retry-after')),
+      )
     case status >= 500:
-      return new TransientUploadError('commit.transient', status, `Bitbucket had a problem saving the commit (${status}: ${error.message}). Pail will try again.`, error.detail)
+      return new TransientUploadError(
+        'commit.transient',
+        status,
+        `Bitbucket had a problem saving the commit (${status}: ${error.message}). Pail will try again.`,
+        error.detail,
+      )
     case status === 401:
-      return new CommitRejectedError('commit.unauthorized', 401, `Bitbucket did not accept Pail's sign-in (${error.message}). Sign in again.`, error.detail)
+      return new CommitRejectedError(
+        'commit.unauthorized',
+        401,
+        `Bitbucket did not accept Pail's sign-in (${error.message}). Sign in again.`,
+        error.detail,
+      )
     default:
-      return new CommitRejectedError('commit.rejected', status, `Bitbucket refused the commit to ${where}: ${error.message}`, error.detail)
+      return new CommitRejectedError(
+        'commit.rejected',
+        status,
+        `Bitbucket refused the commit to ${where}: ${error.message}`,
+        error.detail,
+      )
   }
 }

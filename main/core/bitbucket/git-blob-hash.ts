@@ -24,7 +24,8 @@ export class GitBlobHasher {
 
   /** Adds bytes; throws past the declared size. */
   update(chunk: Uint8Array): void {
-    if (this.seen + chunk.length > this.size) throw new RangeError(`A blob declared as ${this.size} bytes received ${this.seen + chunk.length}`)
+    if (this.seen + chunk.length > this.size)
+      throw new RangeError(`A blob declared as ${this.size} bytes received ${this.seen + chunk.length}`)
     this.seen += chunk.length
     this.hash.update(chunk)
   }

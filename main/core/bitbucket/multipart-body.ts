@@ -35,7 +35,9 @@ export class UnsafeNameError extends Error {
   readonly code = 'commit.unsafe-name'
 
   constructor(readonly value: string) {
-    super(`Pail cannot upload "${value.replace(/[\r\n\0]/g, '�')}": its name contains a line break or a NUL character, which Bitbucket cannot accept. Rename it.`)
+    super(
+      `Pail cannot upload "${value.replace(/[\r\n\0]/g, '�')}": its name contains a line break or a NUL character, which Bitbucket cannot accept. Rename it.`,
+    )
   }
 }
 

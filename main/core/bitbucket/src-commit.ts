@@ -12,7 +12,14 @@ import type { FileMode, Upload } from '../sync/types.js'
 import { BitbucketError, type ApiClient, type ApiResponse, type StreamBody } from './api-client.js'
 import { CommitRejectedError, commitErrorFrom, TransientUploadError, type CommitTarget } from './commit-errors.js'
 import { GitBlobHasher } from './git-blob-hash.js'
-import { assertSafeName, multipartBody, multipartContentType, multipartLength, newBoundary, type Part } from './multipart-body.js'
+import {
+  assertSafeName,
+  multipartBody,
+  multipartContentType,
+  multipartLength,
+  newBoundary,
+  type Part,
+} from './multipart-body.js'
 import { prepareUpload, uploadContent, type PreparedUpload } from './upload-source.js'
 
 /** How far the body has gone; `bytesSent` reaches `bytesTotal` when the last byte is handed over. */
@@ -76,8 +83,16 @@ interface Attempt {
   body: StreamBody
 }
 
-function partsOf(request: CommitRequest, prepared: PreparedUpload[], hashers: GitBlobHasher[], track: (path: string | null) => void): Part[] {
-  const parts: Part[] = [{ kind: 'field', name: 'message', value: request.message }, { kind: 'field', name: 'branch', value: request.branch }]
+function partsOf(
+  request: CommitRequest,
+  prepared: PreparedUpload[],
+  hashers: GitBlobHasher[],
+  track: (path: string | null) => void,
+): Part[] {
+  const parts: Part[] = [
+    { kind: 'field', name: 'message', value: request.message },
+    { kind: 'field', name: 'branch', value: request.branch },
+  ]
   if (request.parents !== null) parts.push({ kind: 'field', name: 'parents', value: request.parents })
   if (request.author !== undefined) parts.push({ kind: 'field', name: 'author', value: request.author })
   prepared.forEach((upload, i) => {
@@ -99,7 +114,12 @@ function partsOf(request: CommitRequest, prepared: PreparedUpload[], hashers: Gi
 }
 
 /** Wraps the body to count bytes and report progress, throttled. */
-async function* withProgress(body: AsyncIterable<Uint8Array>, total: number, state: { path: string | null; changed: boolean }, report: ((p: CommitProgress) => void) | undefined): AsyncGenerator<Uint8Array> {
+async function* withProgress(
+  body: AsyncIterable<Uint8Array>,
+  total: number,
+  state: { path: string | null; changed: boolean },
+  report: ((p: CommitProgress) => void) | undefined,
+): AsyncGenerator<Uint8Array> {
   let sent = 0
   let reported = -1
   const emit = (): void => {
@@ -128,7 +148,12 @@ async function prepareAttempt(request: CommitRequest): Promise<Attempt> {
   const total = multipartLength(boundary, parts)
   const body = withProgress(multipartBody(boundary, parts), total, state, request.onProgress)
   // The length is exact (sizes are fixed above), so Bitbucket gets a Content-Length, not chunks.
-  return { prepared, hashers, total, body: { body, headers: { 'content-type': multipartContentType(boundary), 'content-length': String(total) } } }
+  return {
+    prepared,
+    hashers,
+    total,
+    body: { body, headers: { 'content-type': multipartContentType(boundary), 'content-length': String(total) } },
+  }
 }
 
 function commitShaOf(location: string | string[] | undefined): string | null {
@@ -158,7 +183,8 @@ export async function createCommit(deps: CommitDeps, request: CommitRequest): Pr
   validate(request)
   const started = Date.now()
   let pending: Attempt | null = await prepareAttempt(request)
-  if (deps.tokens && pending.total >= LARGE_UPLOAD_BYTES) await deps.tokens.token({ minValidityMs: LARGE_UPLOAD_TOKEN_VALIDITY_MS })
+  if (deps.tokens && pending.total >= LARGE_UPLOAD_BYTES)
+    await deps.tokens.token({ minValidityMs: LARGE_UPLOAD_TOKEN_VALIDITY_MS })
   let latest = pending
   const path = `/2.0/repositories/${encodeURIComponent(request.workspace)}/${encodeURIComponent(request.repository)}/src`
   let response: ApiResponse
@@ -177,7 +203,11 @@ export async function createCommit(deps: CommitDeps, request: CommitRequest): Pr
   } catch (error) {
     if (error instanceof BitbucketError && error.status === 0) {
       log.warn('commit.failed', { ...target, code: 'commit.transient', status: 0 })
-      throw new TransientUploadError('commit.transient', 0, `${error.message} The upload did not complete; Pail will try again.`)
+      throw new TransientUploadError(
+        'commit.transient',
+        0,
+        `${error.message} The upload did not complete; Pail will try again.`,
+      )
     }
     throw error
   }
@@ -187,8 +217,25 @@ export async function createCommit(deps: CommitDeps, request: CommitRequest): Pr
     throw error
   }
   const commit = commitShaOf(response.headers.location)
-  if (!commit) throw new CommitRejectedError('commit.no-location', 201, 'Bitbucket accepted the commit but did not say which commit it made. Pail will compare with the branch as it is now.')
-  const sent = latest.prepared.map((p, i) => ({ repoPath: p.repoPath, sha: latest.hashers[i]!.digest(), size: p.size, mode: p.mode }))
-  log.info('commit.created', { ...target, commit, files: sent.length, deletions: request.deletions.length, bytes: latest.total, ms: Date.now() - started })
+  if (!commit)
+    throw new CommitRejectedError(
+      'commit.no-location',
+      201,
+      'Bitbucket accepted the commit but did not say which commit it made. Pail will compare with the branch as it is now.',
+    )
+  const sent = latest.prepared.map((p, i) => ({
+    repoPath: p.repoPath,
+    sha: latest.hashers[i]!.digest(),
+    size: p.size,
+    mode: p.mode,
+  }))
+  log.info('commit.created', {
+    ...target,
+    commit,
+    files: sent.length,
+    deletions: request.deletions.length,
+    bytes: latest.total,
+    ms: Date.now() - started,
+  })
   return { commit, sent }
 }

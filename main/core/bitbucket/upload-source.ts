@@ -31,14 +31,22 @@ const READ_CHUNK = 256 * 1024
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
 
 function changed(upload: { repoPath: string }, how: string, cause?: unknown): UploadFileChangedError {
-  return new UploadFileChangedError(upload.repoPath, `"${upload.repoPath}" ${how} while Pail was uploading it. Pail will look at the folder again.`, cause === undefined ? undefined : { cause })
+  return new UploadFileChangedError(
+    upload.repoPath,
+    `"${upload.repoPath}" ${how} while Pail was uploading it. Pail will look at the folder again.`,
+    cause === undefined ? undefined : { cause },
+  )
 }
 
 function localError(upload: { repoPath: string }, error: unknown): Error {
   if (error instanceof UploadFileChangedError) return error
   const code = (error as NodeJS.ErrnoException).code
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EISDIR' || code === 'EINVAL') return changed(upload, 'was moved, deleted or replaced', error)
-  return new FileUnreadableError(upload.repoPath, `Pail cannot read "${upload.repoPath}" (${code ?? (error as Error).message}). Check that the file is not locked and that you may read it.`)
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EISDIR' || code === 'EINVAL')
+    return changed(upload, 'was moved, deleted or replaced', error)
+  return new FileUnreadableError(
+    upload.repoPath,
+    `Pail cannot read "${upload.repoPath}" (${code ?? (error as Error).message}). Check that the file is not locked and that you may read it.`,
+  )
 }
 
 /** Fixes the size of `upload` (and a link's target) for the attempt about to start. */
@@ -47,7 +55,10 @@ export async function prepareUpload(upload: Upload): Promise<PreparedUpload> {
   try {
     if (upload.mode === 'link') {
       // The scanner hashed this text; sending the same bytes keeps index and commit in agreement.
-      const linkTarget = upload.linkTarget !== undefined ? Buffer.from(upload.linkTarget, 'utf8') : await readlink(upload.absolutePath, { encoding: 'buffer' })
+      const linkTarget =
+        upload.linkTarget !== undefined
+          ? Buffer.from(upload.linkTarget, 'utf8')
+          : await readlink(upload.absolutePath, { encoding: 'buffer' })
       return { ...base, size: linkTarget.length, linkTarget }
     }
     const info = await lstat(upload.absolutePath)

@@ -18,7 +18,10 @@ const httpUrl = z
 
 export const provisioningSchema = z
   .object({
-    consumer: z.object({ key: z.string().min(1), secret: z.string().min(1) }).strict().optional(),
+    consumer: z
+      .object({ key: z.string().min(1), secret: z.string().min(1) })
+      .strict()
+      .optional(),
     callback: z
       .object({
         port: z.number().int().min(1024).max(65535).default(DEFAULT_CALLBACK_PORT),
@@ -64,7 +67,9 @@ export async function loadProvisioning(file: string): Promise<Provisioning> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the file'
-    throw new ProvisioningError(`The provisioning file ${file} has a problem at ${where}: ${issue.message}. Ask your admin for a correct copy.`)
+    throw new ProvisioningError(
+      `The provisioning file ${file} has a problem at ${where}: ${issue.message}. Ask your admin for a correct copy.`,
+    )
   }
   return parsed.data
 }

@@ -49,14 +49,28 @@ export class HistoryStore {
   }
 
   /** Records a new attempt and returns it with its id. */
-  async start(entry: Omit<HistoryEntry, 'id' | 'status' | 'commit' | 'link' | 'error' | 'note'> & Partial<Pick<HistoryEntry, 'status' | 'note'>>): Promise<HistoryEntry> {
-    const full: HistoryEntry = { commit: null, link: null, error: null, note: null, status: 'uploading', ...entry, id: randomBytes(6).toString('hex') }
+  async start(
+    entry: Omit<HistoryEntry, 'id' | 'status' | 'commit' | 'link' | 'error' | 'note'> &
+      Partial<Pick<HistoryEntry, 'status' | 'note'>>,
+  ): Promise<HistoryEntry> {
+    const full: HistoryEntry = {
+      commit: null,
+      link: null,
+      error: null,
+      note: null,
+      status: 'uploading',
+      ...entry,
+      id: randomBytes(6).toString('hex'),
+    }
     await this.append(full)
     return full
   }
 
   /** Records the outcome of an attempt. */
-  async finish(entry: HistoryEntry, outcome: Partial<Pick<HistoryEntry, 'status' | 'commit' | 'link' | 'error' | 'note' | 'files'>>): Promise<HistoryEntry> {
+  async finish(
+    entry: HistoryEntry,
+    outcome: Partial<Pick<HistoryEntry, 'status' | 'commit' | 'link' | 'error' | 'note' | 'files'>>,
+  ): Promise<HistoryEntry> {
     const next = { ...entry, ...outcome }
     await this.append(next)
     return next

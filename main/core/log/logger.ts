@@ -22,10 +22,21 @@ const SECRET_TEXT = /\b(Bearer|Basic)\s+\S+|[A-Za-z0-9_\-+=~]{80,}/g
 
 /** A copy of `value` with every secret-looking part replaced by "[redacted]". */
 export function redact(value: unknown, key = ''): unknown {
-  if (SECRET_KEY.test(key) && value !== null && value !== undefined && typeof value !== 'boolean' && typeof value !== 'number') return '[redacted]'
-  if (typeof value === 'string') return value.replace(SECRET_TEXT, (_match, scheme: string | undefined) => (scheme ? `${scheme} [redacted]` : '[redacted]'))
+  if (
+    SECRET_KEY.test(key) &&
+    value !== null &&
+    value !== undefined &&
+    typeof value !== 'boolean' &&
+    typeof value !== 'number'
+  )
+    return '[redacted]'
+  if (typeof value === 'string')
+    return value.replace(SECRET_TEXT, (_match, scheme: string | undefined) =>
+      scheme ? `${scheme} [redacted]` : '[redacted]',
+    )
   if (Array.isArray(value)) return value.map((item) => redact(item))
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]))
   return value
 }
 
@@ -50,7 +61,8 @@ export class FileLogger implements Logger {
     const line = `${JSON.stringify({ time: new Date().toISOString(), level, event, ...(redact(fields) as Record<string, unknown>) })}\n`
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 })
-      if ((statSync(this.file, { throwIfNoEntry: false })?.size ?? 0) > MAX_BYTES) renameSync(this.file, `${this.file}.1`)
+      if ((statSync(this.file, { throwIfNoEntry: false })?.size ?? 0) > MAX_BYTES)
+        renameSync(this.file, `${this.file}.1`)
       appendFileSync(this.file, line, { mode: 0o600 })
     } catch {
       // A log that cannot be written must not stop Pail from working.

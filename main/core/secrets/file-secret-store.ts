@@ -63,12 +63,15 @@ export class FileSecretStore implements SecretStore {
     try {
       text = await readFile(this.file, 'utf8')
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, encrypted: this.cipher !== null, values: {} }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { version: 1, encrypted: this.cipher !== null, values: {} }
       throw error
     }
     const data = JSON.parse(text) as FileShape
     if (data.encrypted !== (this.cipher !== null)) {
-      throw new Error(`The secrets file ${this.file} was written ${data.encrypted ? 'encrypted' : 'unencrypted'} and cannot be read here. Sign in again to replace it.`)
+      throw new Error(
+        `The secrets file ${this.file} was written ${data.encrypted ? 'encrypted' : 'unencrypted'} and cannot be read here. Sign in again to replace it.`,
+      )
     }
     return data
   }

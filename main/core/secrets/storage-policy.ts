@@ -13,10 +13,7 @@ export interface StorageFacts {
   userAcceptedPlainText: boolean
 }
 
-export type StorageDecision =
-  | { kind: 'encrypted' }
-  | { kind: 'plain-accepted' }
-  | { kind: 'refused'; message: string }
+export type StorageDecision = { kind: 'encrypted' } | { kind: 'plain-accepted' } | { kind: 'refused'; message: string }
 
 export function decideSecretStorage(facts: StorageFacts): StorageDecision {
   const plain = facts.platform === 'linux' && (facts.linuxBackend === 'basic_text' || facts.linuxBackend === 'unknown')

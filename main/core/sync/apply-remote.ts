@@ -49,7 +49,14 @@ export async function applyRemote(input: ApplyInput): Promise<Applied> {
   const { api, ref, pair, tip, local, index } = input
   const uploadsByRepo = new Map(local.uploads.map((u) => [u.repoPath, u]))
   const locallyDeleted = new Set(local.deletedPaths)
-  const out: Applied = { uploads: [], deletions: [], deletedLocal: [], hashed: new Map(local.hashed), conflicts: [], downloaded: 0 }
+  const out: Applied = {
+    uploads: [],
+    deletions: [],
+    deletedLocal: [],
+    hashed: new Map(local.hashed),
+    conflicts: [],
+    downloaded: 0,
+  }
   for (const action of input.actions) {
     const path = toLocalPath(action.path, pair.pathInRepo)
     switch (action.kind) {
@@ -71,7 +78,12 @@ export async function applyRemote(input: ApplyInput): Promise<Applied> {
       case 'download': {
         const staged = await stageDownload(api, ref, tip!, action.path, pair.folder, path)
         try {
-          index.files[path] = await placeDownload(pair.folder, path, staged, locallyDeleted.has(path) ? null : (index.files[path] ?? null))
+          index.files[path] = await placeDownload(
+            pair.folder,
+            path,
+            staged,
+            locallyDeleted.has(path) ? null : (index.files[path] ?? null),
+          )
           out.downloaded++
         } catch (error) {
           // Changed here meanwhile: the next pass sees it as changed on both sides.
@@ -90,13 +102,19 @@ export async function applyRemote(input: ApplyInput): Promise<Applied> {
         const copy = conflictCopyName(path, input.device, new Date(input.now()))
         if (await lstat(join(pair.folder, copy)).catch(() => null)) {
           await rm(staged.tempPath, { force: true })
-          throw new Error(`Pail could not keep both versions of ${path}: ${copy} already exists. Rename one of them and Pail will try again.`)
+          throw new Error(
+            `Pail could not keep both versions of ${path}: ${copy} already exists. Rename one of them and Pail will try again.`,
+          )
         }
         await rename(join(pair.folder, path), join(pair.folder, copy))
         index.files[path] = await placeDownload(pair.folder, path, staged, null)
         out.downloaded++
         const upload = uploadsByRepo.get(action.path)!
-        out.uploads.push({ ...upload, repoPath: toRepoPath(copy, pair.pathInRepo), absolutePath: join(pair.folder, copy) })
+        out.uploads.push({
+          ...upload,
+          repoPath: toRepoPath(copy, pair.pathInRepo),
+          absolutePath: join(pair.folder, copy),
+        })
         out.hashed.set(copy, mine)
         out.conflicts.push(path)
         break

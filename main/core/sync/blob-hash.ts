@@ -44,7 +44,8 @@ export async function hashFile(absolutePath: string): Promise<FileHash> {
     handle = await open(absolutePath, OPEN_FLAGS)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ELOOP' || code === 'ENOENT') throw new FileChangedError(`${absolutePath} changed while Pail was reading it`, { cause: error })
+    if (code === 'ELOOP' || code === 'ENOENT')
+      throw new FileChangedError(`${absolutePath} changed while Pail was reading it`, { cause: error })
     throw error
   }
   try {

@@ -58,8 +58,19 @@ export interface LocalChangeSet extends ChangeSet {
 }
 
 /** Compares a scan (whole or partial) with the index. */
-export async function buildChangeSet(scan: ScanResult, index: PairIndex, options: ChangeSetOptions = {}): Promise<LocalChangeSet> {
-  const result: LocalChangeSet = { uploads: [], deletions: [], deletedPaths: [], hashed: new Map(), unchanged: new Map(), skipped: [...scan.skipped] }
+export async function buildChangeSet(
+  scan: ScanResult,
+  index: PairIndex,
+  options: ChangeSetOptions = {},
+): Promise<LocalChangeSet> {
+  const result: LocalChangeSet = {
+    uploads: [],
+    deletions: [],
+    deletedPaths: [],
+    hashed: new Map(),
+    unchanged: new Map(),
+    skipped: [...scan.skipped],
+  }
   // A folder that is missing or unreadable says nothing about its files (safetyCheck holds it).
   if (scan.rootStatus !== 'ok') return result
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
@@ -69,7 +80,8 @@ export async function buildChangeSet(scan: ScanResult, index: PairIndex, options
   const toHash: { entry: LocalEntry; mode: FileMode; known: IndexEntry | undefined }[] = []
   for (const entry of scan.entries.values()) {
     const known = index.files[entry.path]
-    const mode = !trustExecutableBit && entry.mode === 'file' && known?.mode === 'executable' ? 'executable' : entry.mode
+    const mode =
+      !trustExecutableBit && entry.mode === 'file' && known?.mode === 'executable' ? 'executable' : entry.mode
     if (known && known.size === entry.size && known.mtimeMs === entry.mtimeMs && known.mode === mode) continue
     if (entry.mode !== 'link' && entry.size > maxFileBytes) {
       result.skipped.push(tooLarge(entry.path, entry.size, maxFileBytes))
@@ -84,7 +96,8 @@ export async function buildChangeSet(scan: ScanResult, index: PairIndex, options
     const absolutePath = join(scan.root, ...entry.path.split('/'))
     const hash = await hashEntry(entry, absolutePath)
     if ('skip' in hash) return void result.skipped.push(hash.skip)
-    if (entry.mode !== 'link' && hash.size > maxFileBytes) return void result.skipped.push(tooLarge(entry.path, hash.size, maxFileBytes))
+    if (entry.mode !== 'link' && hash.size > maxFileBytes)
+      return void result.skipped.push(tooLarge(entry.path, hash.size, maxFileBytes))
     const racy = entry.mode !== 'link' && now() - hash.mtimeMs < racyWindowMs
     const fresh: IndexEntry = { size: hash.size, mtimeMs: racy ? 0 : hash.mtimeMs, sha: hash.sha, mode }
     if (known && known.sha === fresh.sha && known.mode === fresh.mode) {
@@ -102,7 +115,8 @@ export async function buildChangeSet(scan: ScanResult, index: PairIndex, options
   const inScope = coveredBy(scan.scope)
   const isProtected = coveredBy(scan.skipped.map((s) => s.path)) ?? (() => false)
   for (const path of Object.keys(index.files).sort(compare)) {
-    if (scan.entries.has(path) || (inScope && !inScope(path)) || isProtected(path) || options.isIgnored?.(path)) continue
+    if (scan.entries.has(path) || (inScope && !inScope(path)) || isProtected(path) || options.isIgnored?.(path))
+      continue
     result.deletedPaths.push(path)
     result.deletions.push(toRepoPath(path, prefix))
   }
@@ -124,7 +138,8 @@ export function toLocalPath(repoPath: string, pathInRepo: string): string {
 /** Entries above the per-file limit, as skipped paths with a message (links are never too large). */
 export function checkFileSizes(entries: Iterable<LocalEntry>, maxFileBytes = DEFAULT_MAX_FILE_BYTES): SkippedPath[] {
   const skipped: SkippedPath[] = []
-  for (const entry of entries) if (entry.mode !== 'link' && entry.size > maxFileBytes) skipped.push(tooLarge(entry.path, entry.size, maxFileBytes))
+  for (const entry of entries)
+    if (entry.mode !== 'link' && entry.size > maxFileBytes) skipped.push(tooLarge(entry.path, entry.size, maxFileBytes))
   return skipped
 }
 
@@ -141,7 +156,11 @@ export interface SafetyThresholds {
 }
 
 /** Defaults from peer-apps.md §5 ("a mass-delete threshold"). */
-export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = { maxDeletions: 50, maxDeletedFraction: 0.3, minDeletionsForFraction: 10 }
+export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = {
+  maxDeletions: 50,
+  maxDeletedFraction: 0.3,
+  minDeletionsForFraction: 10,
+}
 
 /** Why a change set is held. */
 export type HoldReason = 'missing-folder' | 'empty-folder' | 'mass-delete'
@@ -154,7 +173,12 @@ export type SafetyVerdict = { ok: true } | { ok: false; hold: HoldReason; messag
  * change set deleting more than a threshold, pauses the pair and asks the user"; peer-apps.md §2:
  * Syncthing's unmounted-disk deletes). Messages are for people, not engineers.
  */
-export function safetyCheck(changeSet: LocalChangeSet, index: PairIndex, scan: ScanResult, thresholds: Partial<SafetyThresholds> = {}): SafetyVerdict {
+export function safetyCheck(
+  changeSet: LocalChangeSet,
+  index: PairIndex,
+  scan: ScanResult,
+  thresholds: Partial<SafetyThresholds> = {},
+): SafetyVerdict {
   const limits = { ...DEFAULT_SAFETY_THRESHOLDS, ...thresholds }
   const name = basename(scan.root) || scan.root
   if (scan.rootStatus !== 'ok') return { ok: false, hold: 'missing-folder', message: missingMessage(scan, name) }
@@ -170,7 +194,10 @@ export function safetyCheck(changeSet: LocalChangeSet, index: PairIndex, scan: S
   }
   const uploadedShas = new Set([...changeSet.hashed.values()].map((entry) => entry.sha))
   const lost = changeSet.deletedPaths.filter((path) => !uploadedShas.has(index.files[path]?.sha ?? '')).length
-  if (lost >= limits.maxDeletions || (lost >= limits.minDeletionsForFraction && lost >= limits.maxDeletedFraction * indexed)) {
+  if (
+    lost >= limits.maxDeletions ||
+    (lost >= limits.minDeletionsForFraction && lost >= limits.maxDeletedFraction * indexed)
+  ) {
     const percent = Math.round((100 * deletions) / Math.max(indexed, 1))
     return {
       ok: false,
@@ -197,13 +224,20 @@ type HashOutcome = { sha: string; size: number; mtimeMs: number } | { skip: Skip
 
 async function hashEntry(entry: LocalEntry, absolutePath: string): Promise<HashOutcome> {
   // A link's content in git is its target text; the size is that text's length in bytes.
-  if (entry.mode === 'link') return { sha: hashBlob(entry.linkTarget ?? ''), size: Buffer.byteLength(entry.linkTarget ?? ''), mtimeMs: entry.mtimeMs }
+  if (entry.mode === 'link')
+    return {
+      sha: hashBlob(entry.linkTarget ?? ''),
+      size: Buffer.byteLength(entry.linkTarget ?? ''),
+      mtimeMs: entry.mtimeMs,
+    }
   try {
     return await hashFile(absolutePath)
   } catch (error) {
     // Neither outcome is a deletion: the index keeps the path, and the next look retries it.
     if (error instanceof FileChangedError) return { skip: skippedPath(entry.path, 'changing') }
-    return { skip: skippedPath(entry.path, 'unreadable', (error as NodeJS.ErrnoException).code ?? (error as Error).message) }
+    return {
+      skip: skippedPath(entry.path, 'unreadable', (error as NodeJS.ErrnoException).code ?? (error as Error).message),
+    }
   }
 }
 

@@ -18,7 +18,11 @@ export function commitMessage(files: MessageFiles, template = DEFAULT_TEMPLATE, 
   if (files.changed.length) parts.push(`${files.changed.length} changed`)
   if (files.deleted.length) parts.push(`${files.deleted.length} deleted`)
   const summary = `Pail: ${parts.join(', ') || 'no changes'}`
-  const lines = [...files.added.map((p) => `+ ${p}`), ...files.changed.map((p) => `~ ${p}`), ...files.deleted.map((p) => `− ${p}`)]
+  const lines = [
+    ...files.added.map((p) => `+ ${p}`),
+    ...files.changed.map((p) => `~ ${p}`),
+    ...files.deleted.map((p) => `− ${p}`),
+  ]
   const shown = lines.length > max ? [...lines.slice(0, max), `… and ${lines.length - max} more`] : lines
   return template.replaceAll('{summary}', summary).replaceAll('{files}', shown.join('\n')).trim()
 }

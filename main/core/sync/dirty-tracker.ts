@@ -38,7 +38,13 @@ export interface DirtyTrackerOptions {
 }
 
 /** Defaults from peer-apps.md §5: 2–10 s debounce, 60 s maximum wait, rescan above ~500 events. */
-export const DEFAULT_DIRTY_TRACKER_OPTIONS: DirtyTrackerOptions = { quietMs: 3000, maxWaitMs: 60_000, maxPaths: 500, clock: systemTimers, logger: silentLogger }
+export const DEFAULT_DIRTY_TRACKER_OPTIONS: DirtyTrackerOptions = {
+  quietMs: 3000,
+  maxWaitMs: 60_000,
+  maxPaths: 500,
+  clock: systemTimers,
+  logger: silentLogger,
+}
 
 /** Debounces dirty paths into flushes. */
 export class DirtyTracker {
@@ -113,10 +119,13 @@ export class DirtyTracker {
     this.firstAt ??= now
     const due = Math.min(now + this.options.quietMs, this.firstAt + this.options.maxWaitMs)
     this.cancel()
-    this.cancelTimer = this.options.clock.setTimer(() => {
-      this.cancelTimer = null
-      this.flush()
-    }, Math.max(0, due - now))
+    this.cancelTimer = this.options.clock.setTimer(
+      () => {
+        this.cancelTimer = null
+        this.flush()
+      },
+      Math.max(0, due - now),
+    )
   }
 
   private cancel(): void {

@@ -25,7 +25,12 @@ export class IndexCorruptError extends Error {
 
 // A key becomes a repository path under the pair's prefix; one with "..", an empty segment or a
 // leading slash could name (and delete) a path outside that prefix, so it is refused on load.
-const relativePath = z.string().refine((p) => p !== '' && !p.includes('\0') && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), 'is not a relative path inside the folder')
+const relativePath = z
+  .string()
+  .refine(
+    (p) => p !== '' && !p.includes('\0') && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'),
+    'is not a relative path inside the folder',
+  )
 
 const entrySchema = z
   .object({
@@ -39,7 +44,10 @@ const entrySchema = z
 const indexSchema = z
   .object({
     version: z.literal(1),
-    base: z.string().regex(/^[0-9a-f]{40}$/, 'is not a commit hash').nullable(),
+    base: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/, 'is not a commit hash')
+      .nullable(),
     branch: z.string().min(1),
     files: z.record(relativePath, entrySchema),
   })
@@ -66,7 +74,8 @@ export async function loadIndex(file: string, branch: string): Promise<PairIndex
     throw new IndexCorruptError(file, text.trim() === '' ? 'the file is empty' : 'the file is not valid JSON')
   }
   const version = (json as { version?: unknown } | null)?.version
-  if (typeof version === 'number' && version > 1) throw new IndexCorruptError(file, `it was written by a newer version of Pail (format ${version})`)
+  if (typeof version === 'number' && version > 1)
+    throw new IndexCorruptError(file, `it was written by a newer version of Pail (format ${version})`)
   const parsed = indexSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
@@ -80,7 +89,11 @@ export async function loadIndex(file: string, branch: string): Promise<PairIndex
 /** Replaces the index file atomically; entries are written in path order so diffs stay readable. */
 export async function saveIndex(file: string, index: PairIndex): Promise<void> {
   const checked = indexSchema.parse(index)
-  const files = Object.fromEntries(Object.keys(checked.files).sort().map((path) => [path, checked.files[path]!]))
+  const files = Object.fromEntries(
+    Object.keys(checked.files)
+      .sort()
+      .map((path) => [path, checked.files[path]!]),
+  )
   await writeJsonFile(file, { ...checked, files })
 }
 

@@ -18,7 +18,14 @@ interface CommitJson {
 /** How far back from the tip to look; other people's commits after ours are rarely more. */
 const MAX_WALK = 50
 
-export async function recoverJournal(api: ApiClient, ref: RepoRef, branch: string, index: PairIndex, journal: Journal, store: IndexStore): Promise<PairIndex> {
+export async function recoverJournal(
+  api: ApiClient,
+  ref: RepoRef,
+  branch: string,
+  index: PairIndex,
+  journal: Journal,
+  store: IndexStore,
+): Promise<PairIndex> {
   const pending = await journal.read()
   if (!pending) return index
   const trailer = changeTrailer(pending.changeId)

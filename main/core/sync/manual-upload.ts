@@ -47,28 +47,50 @@ async function collect(paths: readonly string[], pathInRepo: string): Promise<Up
     if (info.isDirectory()) {
       const scan = await scanFolder(path, { rules: await IgnoreRules.load(path) })
       for (const entry of scan.entries.values()) {
-        uploads.push({ repoPath: join(`${basename(path)}/${entry.path}`), absolutePath: `${path}/${entry.path}`, mode: entry.mode, ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}) })
+        uploads.push({
+          repoPath: join(`${basename(path)}/${entry.path}`),
+          absolutePath: `${path}/${entry.path}`,
+          mode: entry.mode,
+          ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}),
+        })
       }
     } else if (info.isSymbolicLink()) {
-      uploads.push({ repoPath: join(basename(path)), absolutePath: path, mode: 'link', linkTarget: await readlink(path) })
+      uploads.push({
+        repoPath: join(basename(path)),
+        absolutePath: path,
+        mode: 'link',
+        linkTarget: await readlink(path),
+      })
     } else if (info.isFile()) {
-      uploads.push({ repoPath: join(basename(path)), absolutePath: path, mode: (info.mode & 0o111) !== 0 ? 'executable' : 'file' })
+      uploads.push({
+        repoPath: join(basename(path)),
+        absolutePath: path,
+        mode: (info.mode & 0o111) !== 0 ? 'executable' : 'file',
+      })
     } else throw new UploadRequestError(`${given} is not a file or a folder.`)
   }
   const seen = new Set<string>()
   for (const upload of uploads) {
-    if (seen.has(upload.repoPath)) throw new UploadRequestError(`Two of the chosen items would both become ${upload.repoPath} in the repository. Upload them separately or rename one.`)
+    if (seen.has(upload.repoPath))
+      throw new UploadRequestError(
+        `Two of the chosen items would both become ${upload.repoPath} in the repository. Upload them separately or rename one.`,
+      )
     seen.add(upload.repoPath)
   }
   if (uploads.length === 0) throw new UploadRequestError('There is nothing to upload in what was chosen.')
   return uploads
 }
 
-export async function manualUpload(deps: { session: Session; history: HistoryStore; logger?: Logger }, request: ManualUploadRequest): Promise<ManualUploadResult> {
+export async function manualUpload(
+  deps: { session: Session; history: HistoryStore; logger?: Logger },
+  request: ManualUploadRequest,
+): Promise<ManualUploadResult> {
   const uploads = await collect(request.paths, request.pathInRepo)
   const sizes = await Promise.all(uploads.map(async (u) => (await lstat(u.absolutePath)).size))
   const bytes = sizes.reduce((a, b) => a + b, 0)
-  const message = request.message?.trim() || `Uploaded ${uploads.length === 1 ? uploads[0]!.repoPath : `${uploads.length} files`} with Pail`
+  const message =
+    request.message?.trim() ||
+    `Uploaded ${uploads.length === 1 ? uploads[0]!.repoPath : `${uploads.length} files`} with Pail`
   const entry = await deps.history.start({
     time: Date.now(),
     source: { kind: 'manual' },
@@ -79,7 +101,16 @@ export async function manualUpload(deps: { session: Session; history: HistorySto
   })
   try {
     // No `parents`: a manual upload goes on top of whatever the branch holds now.
-    const result = await createCommit(deps.session, { workspace: request.workspace, repository: request.repository, branch: request.branch, parents: null, message, uploads, deletions: [], ...(request.onProgress ? { onProgress: request.onProgress } : {}) })
+    const result = await createCommit(deps.session, {
+      workspace: request.workspace,
+      repository: request.repository,
+      branch: request.branch,
+      parents: null,
+      message,
+      uploads,
+      deletions: [],
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    })
     const link = commitLink(deps.session.account.webUrl, request, result.commit)
     await deps.history.finish(entry, { status: 'committed', commit: result.commit, link })
     ;(deps.logger ?? silentLogger).info('upload.committed', { commit: result.commit, files: uploads.length, bytes })

@@ -27,7 +27,8 @@ function overlaps(a: string, b: string): boolean {
 
 function cleanRepoPath(path: string): string {
   const trimmed = path.replace(/^\/+|\/+$/g, '')
-  if (trimmed.split('/').some((segment) => segment === '..' || segment === '.' || segment === '.git')) throw new PairError(`"${path}" is not a usable folder inside the repository.`)
+  if (trimmed.split('/').some((segment) => segment === '..' || segment === '.' || segment === '.git'))
+    throw new PairError(`"${path}" is not a usable folder inside the repository.`)
   return trimmed
 }
 
@@ -55,8 +56,12 @@ export class PairStore {
     const info = await stat(folder).catch(() => null)
     if (!info) throw new PairError(`The folder ${folder} does not exist. Create it first, or pick another.`)
     if (!info.isDirectory()) throw new PairError(`${folder} is a file, not a folder.`)
-    if (overlaps(folder, this.pailHome) || overlaps(this.pailHome, folder)) throw new PairError(`${folder} holds Pail's own settings; pick another folder.`)
-    if (!/^[\w.-]+$/.test(input.workspace) || !/^[\w.-]+$/.test(input.repository)) throw new PairError(`"${input.workspace}/${input.repository}" is not a repository name: write it as workspace/repository.`)
+    if (overlaps(folder, this.pailHome) || overlaps(this.pailHome, folder))
+      throw new PairError(`${folder} holds Pail's own settings; pick another folder.`)
+    if (!/^[\w.-]+$/.test(input.workspace) || !/^[\w.-]+$/.test(input.repository))
+      throw new PairError(
+        `"${input.workspace}/${input.repository}" is not a repository name: write it as workspace/repository.`,
+      )
     if (!input.branch.trim()) throw new PairError('The branch name is empty.')
     const pair: SyncPair = {
       id: randomBytes(4).toString('hex'),
@@ -71,7 +76,10 @@ export class PairStore {
     await this.settings.update((data) => {
       const pairs = Array.isArray(data.pairs) ? (data.pairs as SyncPair[]) : []
       const clash = pairs.find((p) => overlaps(p.folder, folder) || overlaps(folder, p.folder))
-      if (clash) throw new PairError(`${folder} overlaps the folder of another pair (${clash.folder}). A folder can be in one pair only.`)
+      if (clash)
+        throw new PairError(
+          `${folder} overlaps the folder of another pair (${clash.folder}). A folder can be in one pair only.`,
+        )
       data.pairs = [...pairs, pair]
     })
     return pair

@@ -54,7 +54,11 @@ const MAX_BYTES_PER_COMMIT = 1024 ** 3
  * The uploads that fit in one commit under the caps (at least one, however large). Deletions go
  * with the last batch, so a move never deletes before the new copy is stored.
  */
-export function takeBatch<T extends { size: number }>(uploads: readonly T[], maxFiles: number, maxBytes: number): { batch: T[]; rest: number } {
+export function takeBatch<T extends { size: number }>(
+  uploads: readonly T[],
+  maxFiles: number,
+  maxBytes: number,
+): { batch: T[]; rest: number } {
   const batch: T[] = []
   let bytes = 0
   for (const upload of uploads) {
@@ -108,7 +112,10 @@ export class PairSyncer {
     let committed: Extract<SyncOutcome, { status: 'committed' }> | null = null
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const scan = await scanFolder(pair.folder, { rules })
-      const local = await buildChangeSet(scan, index, { pathInRepo: pair.pathInRepo, isIgnored: (p) => rules.isIgnored(p, false) })
+      const local = await buildChangeSet(scan, index, {
+        pathInRepo: pair.pathInRepo,
+        isIgnored: (p) => rules.isIgnored(p, false),
+      })
       if (!options.confirmed) {
         const verdict = safetyCheck(local, index, scan, this.deps.thresholds)
         if (!verdict.ok) {
@@ -118,9 +125,26 @@ export class PairSyncer {
       }
       for (const [path, entry] of local.unchanged) index.files[path] = entry
       const tip = await branchTip(api, this.ref, pair.branch)
-      const remote = tip === null ? new Map() : index.base === null ? await this.everythingAdded(tip) : tip === index.base ? new Map() : await remoteChanges(api, this.ref, index.base, tip, pair.pathInRepo)
+      const remote =
+        tip === null
+          ? new Map()
+          : index.base === null
+            ? await this.everythingAdded(tip)
+            : tip === index.base
+              ? new Map()
+              : await remoteChanges(api, this.ref, index.base, tip, pair.pathInRepo)
       const actions = reconcile(localMapOf(local), remote)
-      const applied = await applyRemote({ api, ref: this.ref, pair, tip, actions, local, index, device: this.deps.device, now: this.deps.now ?? Date.now })
+      const applied = await applyRemote({
+        api,
+        ref: this.ref,
+        pair,
+        tip,
+        actions,
+        local,
+        index,
+        device: this.deps.device,
+        now: this.deps.now ?? Date.now,
+      })
       downloaded += applied.downloaded
       await this.index.save(index)
       if (applied.uploads.length === 0 && applied.deletions.length === 0) {
@@ -130,13 +154,35 @@ export class PairSyncer {
         }
         return committed ? { ...committed, downloaded } : { status: 'up-to-date', downloaded }
       }
-      const sized = applied.uploads.map((u) => ({ upload: u, size: applied.hashed.get(this.localOf(u.repoPath))?.size ?? 0 }))
-      const { batch, rest } = takeBatch(sized, this.deps.maxFilesPerCommit ?? MAX_FILES_PER_COMMIT, this.deps.maxBytesPerCommit ?? MAX_BYTES_PER_COMMIT)
+      const sized = applied.uploads.map((u) => ({
+        upload: u,
+        size: applied.hashed.get(this.localOf(u.repoPath))?.size ?? 0,
+      }))
+      const { batch, rest } = takeBatch(
+        sized,
+        this.deps.maxFilesPerCommit ?? MAX_FILES_PER_COMMIT,
+        this.deps.maxBytesPerCommit ?? MAX_BYTES_PER_COMMIT,
+      )
       const uploads: Upload[] = batch.map((b) => b.upload)
       const last = rest === 0
-      const outcome = await this.commit(index, tip, uploads, last ? applied.deletions : [], applied.hashed, last ? applied.deletedLocal : [], applied.conflicts)
+      const outcome = await this.commit(
+        index,
+        tip,
+        uploads,
+        last ? applied.deletions : [],
+        applied.hashed,
+        last ? applied.deletedLocal : [],
+        applied.conflicts,
+      )
       if (outcome === 'stale') continue
-      committed = committed ? { ...outcome, uploaded: committed.uploaded + outcome.uploaded, deleted: committed.deleted + outcome.deleted, conflicts: [...committed.conflicts, ...outcome.conflicts] } : outcome
+      committed = committed
+        ? {
+            ...outcome,
+            uploaded: committed.uploaded + outcome.uploaded,
+            deleted: committed.deleted + outcome.deleted,
+            conflicts: [...committed.conflicts, ...outcome.conflicts],
+          }
+        : outcome
       if (last) return { ...committed, downloaded }
       // More to send: the next round commits the rest on top (the index already has this batch).
       attempt = 0
@@ -164,21 +210,54 @@ export class PairSyncer {
     const added = uploads.filter((u) => !index.files[this.localOf(u.repoPath)]).map((u) => u.repoPath)
     const changed = uploads.filter((u) => index.files[this.localOf(u.repoPath)]).map((u) => u.repoPath)
     const message = `${commitMessage({ added, changed, deleted: deletions }, this.deps.messageTemplate ?? DEFAULT_TEMPLATE)}\n\n${changeTrailer(changeId)}`
-    const uploadsByLocal = Object.fromEntries(uploads.map((u) => [this.localOf(u.repoPath), hashed.get(this.localOf(u.repoPath))!]))
-    await this.journal.write({ changeId, parent: tip, uploads: uploadsByLocal, deletions: deletedLocal, startedAt: Date.now() })
+    const uploadsByLocal = Object.fromEntries(
+      uploads.map((u) => [this.localOf(u.repoPath), hashed.get(this.localOf(u.repoPath))!]),
+    )
+    await this.journal.write({
+      changeId,
+      parent: tip,
+      uploads: uploadsByLocal,
+      deletions: deletedLocal,
+      startedAt: Date.now(),
+    })
     const files: HistoryFile[] = [
       ...added.map((path) => ({ path, operation: 'add' as const, bytes: hashed.get(this.localOf(path))?.size ?? 0 })),
-      ...changed.map((path) => ({ path, operation: 'change' as const, bytes: hashed.get(this.localOf(path))?.size ?? 0 })),
+      ...changed.map((path) => ({
+        path,
+        operation: 'change' as const,
+        bytes: hashed.get(this.localOf(path))?.size ?? 0,
+      })),
       ...deletions.map((path) => ({ path, operation: 'delete' as const, bytes: 0 })),
     ]
-    const entry = await history.start({ time: Date.now(), source: { kind: 'pair', pairId: this.pair.id, folder: this.pair.folder }, workspace: this.pair.workspace, repository: this.pair.repository, branch: this.pair.branch, files, ...(conflicts.length ? { note: `Changed here and in Bitbucket: kept both versions (${conflicts.join(', ')}).` } : {}) })
+    const entry = await history.start({
+      time: Date.now(),
+      source: { kind: 'pair', pairId: this.pair.id, folder: this.pair.folder },
+      workspace: this.pair.workspace,
+      repository: this.pair.repository,
+      branch: this.pair.branch,
+      files,
+      ...(conflicts.length
+        ? { note: `Changed here and in Bitbucket: kept both versions (${conflicts.join(', ')}).` }
+        : {}),
+    })
     let result
     try {
-      result = await createCommit(session, { workspace: this.pair.workspace, repository: this.pair.repository, branch: this.pair.branch, parents: tip, message, uploads, deletions })
+      result = await createCommit(session, {
+        workspace: this.pair.workspace,
+        repository: this.pair.repository,
+        branch: this.pair.branch,
+        parents: tip,
+        message,
+        uploads,
+        deletions,
+      })
     } catch (error) {
       await this.journal.clear()
       if (error instanceof StaleParentError) {
-        await history.finish(entry, { status: 'failed', error: 'Someone changed the branch at the same moment; Pail compared again and retried.' })
+        await history.finish(entry, {
+          status: 'failed',
+          error: 'Someone changed the branch at the same moment; Pail compared again and retried.',
+        })
         return 'stale'
       }
       await history.finish(entry, { status: 'failed', error: (error as Error).message })
@@ -189,7 +268,12 @@ export class PairSyncer {
       const local = this.localOf(sent.repoPath)
       const planned = hashed.get(local)
       // What Bitbucket stored decides; a file that changed meanwhile keeps mtime 0 and is looked at again.
-      index.files[local] = { size: sent.size, sha: sent.sha, mode: sent.mode, mtimeMs: planned && planned.sha === sent.sha ? planned.mtimeMs : 0 }
+      index.files[local] = {
+        size: sent.size,
+        sha: sent.sha,
+        mode: sent.mode,
+        mtimeMs: planned && planned.sha === sent.sha ? planned.mtimeMs : 0,
+      }
     }
     const gone = new Set(deletedLocal)
     index.files = Object.fromEntries(Object.entries(index.files).filter(([path]) => !gone.has(path)))
@@ -198,8 +282,20 @@ export class PairSyncer {
     await this.journal.clear()
     const link = commitLink(session.account.webUrl, this.ref, result.commit)
     await history.finish(entry, { status: conflicts.length ? 'conflict' : 'committed', commit: result.commit, link })
-    this.log.info('sync.committed', { pair: this.pair.id, commit: result.commit, uploads: uploads.length, deletions: deletions.length })
-    return { status: 'committed', commit: result.commit, uploaded: uploads.length, deleted: deletions.length, downloaded: 0, conflicts }
+    this.log.info('sync.committed', {
+      pair: this.pair.id,
+      commit: result.commit,
+      uploads: uploads.length,
+      deletions: deletions.length,
+    })
+    return {
+      status: 'committed',
+      commit: result.commit,
+      uploaded: uploads.length,
+      deleted: deletions.length,
+      downloaded: 0,
+      conflicts,
+    }
   }
 
   private localOf(repoPath: string): string {

@@ -23,7 +23,10 @@ export type Action =
   | { kind: 'forget'; path: string }
 
 /** The actions for every path that changed on either side (paths are repository paths). */
-export function reconcile(local: ReadonlyMap<string, LocalChange>, remote: ReadonlyMap<string, RemoteChange>): Action[] {
+export function reconcile(
+  local: ReadonlyMap<string, LocalChange>,
+  remote: ReadonlyMap<string, RemoteChange>,
+): Action[] {
   const actions: Action[] = []
   const paths = new Set([...local.keys(), ...remote.keys()])
   for (const path of [...paths].sort()) {
@@ -31,7 +34,8 @@ export function reconcile(local: ReadonlyMap<string, LocalChange>, remote: Reado
     const theirs = remote.get(path)
     if (!theirs) actions.push(mine === 'upload' ? { kind: 'upload', path } : { kind: 'delete-remote', path })
     else if (!mine) actions.push(theirs === 'removed' ? { kind: 'delete-local', path } : { kind: 'download', path })
-    else if (mine === 'upload') actions.push(theirs === 'removed' ? { kind: 'upload', path } : { kind: 'compare', path })
+    else if (mine === 'upload')
+      actions.push(theirs === 'removed' ? { kind: 'upload', path } : { kind: 'compare', path })
     else actions.push(theirs === 'removed' ? { kind: 'forget', path } : { kind: 'download', path })
   }
   return actions

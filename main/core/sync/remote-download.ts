@@ -32,7 +32,14 @@ export interface StagedFile {
 }
 
 /** Downloads `repoPath` at `commit` into a temporary file in `folder`. */
-export async function stageDownload(api: ApiClient, ref: RepoRef, commit: string, repoPath: string, folder: string, localPath: string): Promise<StagedFile> {
+export async function stageDownload(
+  api: ApiClient,
+  ref: RepoRef,
+  commit: string,
+  repoPath: string,
+  folder: string,
+  localPath: string,
+): Promise<StagedFile> {
   const url = `${repoBase(ref)}/src/${commit}/${encodePath(repoPath)}`
   const meta = await api.getJson<Meta>(`${url}?format=meta`)
   const mode = modeOf(meta.attributes)
@@ -84,15 +91,23 @@ function linkStaysInside(folder: string, linkPath: string, target: string): bool
  * Moves a staged download into place. `expected` is what the index or scan says is there now
  * (null: nothing); if the file changed since, the download is dropped and LocalChangedError thrown.
  */
-export async function placeDownload(folder: string, localPath: string, staged: StagedFile, expected: IndexEntry | null): Promise<IndexEntry> {
+export async function placeDownload(
+  folder: string,
+  localPath: string,
+  staged: StagedFile,
+  expected: IndexEntry | null,
+): Promise<IndexEntry> {
   const target = join(folder, localPath)
   if (!(await stillIs(target, expected))) {
     await rm(staged.tempPath, { force: true })
-    throw new LocalChangedError(`${localPath} changed on this computer while Pail was downloading the Bitbucket version.`)
+    throw new LocalChangedError(
+      `${localPath} changed on this computer while Pail was downloading the Bitbucket version.`,
+    )
   }
   if (staged.mode === 'link') {
     await rm(staged.tempPath, { force: true })
-    if (!staged.linkTarget || !linkStaysInside(folder, target, staged.linkTarget)) throw new LocalChangedError(`${localPath} is a link that points outside the folder; Pail does not create it.`)
+    if (!staged.linkTarget || !linkStaysInside(folder, target, staged.linkTarget))
+      throw new LocalChangedError(`${localPath} is a link that points outside the folder; Pail does not create it.`)
     await rm(target, { force: true })
     await symlink(staged.linkTarget, target)
   } else {

@@ -25,7 +25,9 @@ export function encodePath(path: string): string {
 /** The commit at the tip of `branch`, or null when the branch does not exist (yet). */
 export async function branchTip(api: ApiClient, ref: RepoRef, branch: string): Promise<string | null> {
   try {
-    const json = await api.getJson<{ target: { hash: string } }>(`${repoBase(ref)}/refs/branches/${encodeURIComponent(branch)}`)
+    const json = await api.getJson<{ target: { hash: string } }>(
+      `${repoBase(ref)}/refs/branches/${encodeURIComponent(branch)}`,
+    )
     return json.target.hash
   } catch (error) {
     if (error instanceof BitbucketError && error.status === 404) return null
@@ -48,7 +50,13 @@ interface DiffstatEntry {
  * `tip..base` (the first commit holds the changes, the opposite of `git diff`), plain two-way
  * (`topic=false`) and without rename detection, so a rename is a removal plus an addition.
  */
-export async function remoteChanges(api: ApiClient, ref: RepoRef, base: string, tip: string, prefix: string): Promise<Map<string, RemoteChange>> {
+export async function remoteChanges(
+  api: ApiClient,
+  ref: RepoRef,
+  base: string,
+  tip: string,
+  prefix: string,
+): Promise<Map<string, RemoteChange>> {
   const changes = new Map<string, RemoteChange>()
   const path = `${repoBase(ref)}/diffstat/${tip}..${base}?topic=false&renames=false&pagelen=500`
   for await (const entry of api.paginate<DiffstatEntry>(path)) {
@@ -85,7 +93,12 @@ export function modeOf(attributes: readonly string[] | undefined): FileMode {
 }
 
 /** Every file under `prefix` at `commit`, directory by directory (listings are one level deep). */
-export async function listFiles(api: ApiClient, ref: RepoRef, commit: string, prefix: string): Promise<Map<string, RemoteFile>> {
+export async function listFiles(
+  api: ApiClient,
+  ref: RepoRef,
+  commit: string,
+  prefix: string,
+): Promise<Map<string, RemoteFile>> {
   const files = new Map<string, RemoteFile>()
   const queue = [prefix]
   while (queue.length > 0) {

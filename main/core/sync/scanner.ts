@@ -235,7 +235,10 @@ class Walker {
       this.skipped.push(dangling ? skippedPath(path, 'link-dangling') : skippedPath(path, 'unreadable', code))
       return
     }
-    if (resolved !== this.realRoot && !resolved.startsWith(this.realRoot.endsWith(sep) ? this.realRoot : this.realRoot + sep)) {
+    if (
+      resolved !== this.realRoot &&
+      !resolved.startsWith(this.realRoot.endsWith(sep) ? this.realRoot : this.realRoot + sep)
+    ) {
       this.skipped.push(skippedPath(path, 'link-outside'))
       return
     }

@@ -60,8 +60,10 @@ export const SIZE_LIMIT_BYTES = 4 * 1024 ** 3
 /** A sentence about the repository's size, or null while it is comfortably small. */
 export function sizeWarning(bytes: number): string | null {
   const gb = (bytes / 1024 ** 3).toFixed(1)
-  if (bytes >= SIZE_LIMIT_BYTES) return `The repository has reached Bitbucket's 4 GB limit (${gb} GB): Bitbucket refuses new commits until it is made smaller. Ask your Bitbucket admin.`
-  if (bytes >= SIZE_WARNING_BYTES) return `The repository uses ${gb} GB of Bitbucket's 4 GB limit. At 4 GB Bitbucket stops taking new files; consider moving large files elsewhere.`
+  if (bytes >= SIZE_LIMIT_BYTES)
+    return `The repository has reached Bitbucket's 4 GB limit (${gb} GB): Bitbucket refuses new commits until it is made smaller. Ask your Bitbucket admin.`
+  if (bytes >= SIZE_WARNING_BYTES)
+    return `The repository uses ${gb} GB of Bitbucket's 4 GB limit. At 4 GB Bitbucket stops taking new files; consider moving large files elsewhere.`
   return null
 }
 
@@ -80,7 +82,14 @@ export class SyncService {
 
   async status(pair: SyncPair): Promise<PairStatus> {
     const saved = await readJsonFile<PairStatus | null>(join(this.stateDir(pair), 'status.json'), null)
-    if (isPaused(pair, Date.now())) return { pairId: pair.id, state: 'paused', message: pair.paused?.until ? `Paused until ${new Date(pair.paused.until).toLocaleString()}` : 'Paused', lastSyncAt: saved?.lastSyncAt ?? null, lastCommit: saved?.lastCommit ?? null }
+    if (isPaused(pair, Date.now()))
+      return {
+        pairId: pair.id,
+        state: 'paused',
+        message: pair.paused?.until ? `Paused until ${new Date(pair.paused.until).toLocaleString()}` : 'Paused',
+        lastSyncAt: saved?.lastSyncAt ?? null,
+        lastCommit: saved?.lastCommit ?? null,
+      }
     return saved ?? { pairId: pair.id, state: 'syncing', message: 'Not synced yet', lastSyncAt: null, lastCommit: null }
   }
 
@@ -117,8 +126,23 @@ export class SyncService {
       const outcome = await syncer.syncOnce(options)
       const status: PairStatus =
         outcome.status === 'held'
-          ? { pairId: pair.id, state: 'held', message: outcome.message, lastSyncAt: previous.lastSyncAt, lastCommit: previous.lastCommit }
-          : { pairId: pair.id, state: 'up-to-date', message: outcome.status === 'committed' ? `Uploaded ${outcome.uploaded} and deleted ${outcome.deleted} file(s)` : 'Up to date', lastSyncAt: Date.now(), lastCommit: outcome.status === 'committed' ? outcome.commit : previous.lastCommit }
+          ? {
+              pairId: pair.id,
+              state: 'held',
+              message: outcome.message,
+              lastSyncAt: previous.lastSyncAt,
+              lastCommit: previous.lastCommit,
+            }
+          : {
+              pairId: pair.id,
+              state: 'up-to-date',
+              message:
+                outcome.status === 'committed'
+                  ? `Uploaded ${outcome.uploaded} and deleted ${outcome.deleted} file(s)`
+                  : 'Up to date',
+              lastSyncAt: Date.now(),
+              lastCommit: outcome.status === 'committed' ? outcome.commit : previous.lastCommit,
+            }
       const warning = outcome.status === 'committed' ? await this.repositoryWarning(pair) : null
       if (warning) status.message = `${status.message}. ${warning}`
       if (outcome.status === 'committed' && outcome.conflicts.length > 0) {
@@ -130,8 +154,19 @@ export class SyncService {
     } catch (error) {
       const message = (error as Error).message
       this.log.error('sync.failed', { pair: pair.id, error: message })
-      await writeJsonFile(join(this.stateDir(pair), 'status.json'), { pairId: pair.id, state: 'error', message, lastSyncAt: previous.lastSyncAt, lastCommit: previous.lastCommit } satisfies PairStatus)
-      return { pair, outcome: null, error: message, ...(error instanceof RateLimitedError ? { rateLimitedMs: error.retryAfterMs ?? null } : {}) }
+      await writeJsonFile(join(this.stateDir(pair), 'status.json'), {
+        pairId: pair.id,
+        state: 'error',
+        message,
+        lastSyncAt: previous.lastSyncAt,
+        lastCommit: previous.lastCommit,
+      } satisfies PairStatus)
+      return {
+        pair,
+        outcome: null,
+        error: message,
+        ...(error instanceof RateLimitedError ? { rateLimitedMs: error.retryAfterMs ?? null } : {}),
+      }
     }
   }
 
@@ -166,13 +201,24 @@ export class SyncService {
         const n = (failures.get(pair.id) ?? 0) + 1
         failures.set(pair.id, n)
         // A 429 waits longer: as long as Bitbucket asks, else 5 minutes (its limits are per hour).
-        const backoff = result.rateLimitedMs !== undefined ? (result.rateLimitedMs ?? 5 * 60_000) : Math.min(15 * 60_000, 2000 * 2 ** n)
+        const backoff =
+          result.rateLimitedMs !== undefined
+            ? (result.rateLimitedMs ?? 5 * 60_000)
+            : Math.min(15 * 60_000, 2000 * 2 ** n)
         schedule(pair, backoff * (0.5 + Math.random()))
       } else failures.delete(pair.id)
     }
     for (const pair of await this.deps.pairs.list()) {
       const rules = await IgnoreRules.load(pair.folder)
-      watchers.push(await FolderWatcher.start({ root: pair.folder, rules, onFlush: () => void pass(pair), logger: this.log, ...(this.deps.quietMs ? { tracker: { quietMs: this.deps.quietMs } } : {}) }))
+      watchers.push(
+        await FolderWatcher.start({
+          root: pair.folder,
+          rules,
+          onFlush: () => void pass(pair),
+          logger: this.log,
+          ...(this.deps.quietMs ? { tracker: { quietMs: this.deps.quietMs } } : {}),
+        }),
+      )
       void pass(pair)
       timers.push(setInterval(() => void pass(pair), this.deps.pollMs ?? 60_000))
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { BbqlError, matchesBbql, naturalCompare, parseBbql, parseSort, sortItems, type FieldOptions } from './bbql.js'
 
-const filter = <T,>(q: string, items: T[], options: FieldOptions = {}): T[] => {
+const filter = <T>(q: string, items: T[], options: FieldOptions = {}): T[] => {
   const expr = parseBbql(q)
   return items.filter((item) => matchesBbql(expr, item, options))
 }
@@ -15,37 +15,91 @@ const files = [
 ]
 
 test('comparisons on numbers and strings, with the [SPEC] listing example', () => {
-  assert.deepEqual(filter('size > 1024 and attributes = "binary"', files).map((f) => f.path), ['a.bin'])
-  assert.deepEqual(filter('size>=2048', files).map((f) => f.path), ['a.bin', 'Notes.md'])
-  assert.deepEqual(filter('size < 2048', files).map((f) => f.path), ['run.sh'])
-  assert.deepEqual(filter('size <= 10', files).map((f) => f.path), ['run.sh'])
-  assert.deepEqual(filter('path = "docs"', files).map((f) => f.path), ['docs'])
-  assert.deepEqual(filter('type != "commit_file"', files).map((f) => f.path), ['docs'])
+  assert.deepEqual(
+    filter('size > 1024 and attributes = "binary"', files).map((f) => f.path),
+    ['a.bin'],
+  )
+  assert.deepEqual(
+    filter('size>=2048', files).map((f) => f.path),
+    ['a.bin', 'Notes.md'],
+  )
+  assert.deepEqual(
+    filter('size < 2048', files).map((f) => f.path),
+    ['run.sh'],
+  )
+  assert.deepEqual(
+    filter('size <= 10', files).map((f) => f.path),
+    ['run.sh'],
+  )
+  assert.deepEqual(
+    filter('path = "docs"', files).map((f) => f.path),
+    ['docs'],
+  )
+  assert.deepEqual(
+    filter('type != "commit_file"', files).map((f) => f.path),
+    ['docs'],
+  )
 })
 
 test('~ and !~ are case-insensitive contains', () => {
-  assert.deepEqual(filter('path ~ "NOTES"', files).map((f) => f.path), ['Notes.md'])
-  assert.deepEqual(filter('path !~ "s"', files).map((f) => f.path), ['a.bin'])
+  assert.deepEqual(
+    filter('path ~ "NOTES"', files).map((f) => f.path),
+    ['Notes.md'],
+  )
+  assert.deepEqual(
+    filter('path !~ "s"', files).map((f) => f.path),
+    ['a.bin'],
+  )
 })
 
 test('a list field matches when any element does; an empty list matches nothing', () => {
-  assert.deepEqual(filter('attributes = "executable"', files).map((f) => f.path), ['run.sh'])
-  assert.deepEqual(filter('attributes != "binary"', files).map((f) => f.path), ['run.sh', 'docs', 'Notes.md'])
+  assert.deepEqual(
+    filter('attributes = "executable"', files).map((f) => f.path),
+    ['run.sh'],
+  )
+  assert.deepEqual(
+    filter('attributes != "binary"', files).map((f) => f.path),
+    ['run.sh', 'docs', 'Notes.md'],
+  )
 })
 
 test('null tests for absence; booleans and IN / NOT IN lists', () => {
-  assert.deepEqual(filter('size = null', files).map((f) => f.path), ['docs'])
+  assert.deepEqual(
+    filter('size = null', files).map((f) => f.path),
+    ['docs'],
+  )
   assert.deepEqual(filter('size != null', files).length, 3)
-  const ws = [{ administrator: true, slug: 'a' }, { administrator: false, slug: 'b' }]
-  assert.deepEqual(filter('administrator = true', ws).map((w) => w.slug), ['a'])
-  assert.deepEqual(filter('administrator = FALSE', ws).map((w) => w.slug), ['b'])
-  assert.deepEqual(filter('path IN ("docs", "run.sh")', files).map((f) => f.path), ['run.sh', 'docs'])
-  assert.deepEqual(filter('path NOT IN ("docs", "run.sh")', files).map((f) => f.path), ['a.bin', 'Notes.md'])
+  const ws = [
+    { administrator: true, slug: 'a' },
+    { administrator: false, slug: 'b' },
+  ]
+  assert.deepEqual(
+    filter('administrator = true', ws).map((w) => w.slug),
+    ['a'],
+  )
+  assert.deepEqual(
+    filter('administrator = FALSE', ws).map((w) => w.slug),
+    ['b'],
+  )
+  assert.deepEqual(
+    filter('path IN ("docs", "run.sh")', files).map((f) => f.path),
+    ['run.sh', 'docs'],
+  )
+  assert.deepEqual(
+    filter('path NOT IN ("docs", "run.sh")', files).map((f) => f.path),
+    ['a.bin', 'Notes.md'],
+  )
 })
 
 test('AND binds tighter than OR, parentheses group, keywords in any case', () => {
-  assert.deepEqual(filter('path = "docs" or size > 3000 and attributes = "binary"', files).map((f) => f.path), ['a.bin', 'docs'])
-  assert.deepEqual(filter('(path = "docs" OR size > 3000) AND type = "commit_file"', files).map((f) => f.path), ['a.bin'])
+  assert.deepEqual(
+    filter('path = "docs" or size > 3000 and attributes = "binary"', files).map((f) => f.path),
+    ['a.bin', 'docs'],
+  )
+  assert.deepEqual(
+    filter('(path = "docs" OR size > 3000) AND type = "commit_file"', files).map((f) => f.path),
+    ['a.bin'],
+  )
 })
 
 test('dotted paths traverse embedded objects; aliases map short names', () => {
@@ -57,8 +111,14 @@ test('dotted paths traverse embedded objects; aliases map short names', () => {
 test('enumerations compare by rank: permission > "read" is write or admin', () => {
   const perms = [{ permission: 'read' }, { permission: 'write' }, { permission: 'admin' }]
   const options = { orderings: { permission: ['none', 'read', 'write', 'admin'] } }
-  assert.deepEqual(filter('permission > "read"', perms, options).map((p) => p.permission), ['write', 'admin'])
-  assert.deepEqual(filter('permission <= "write"', perms, options).map((p) => p.permission), ['read', 'write'])
+  assert.deepEqual(
+    filter('permission > "read"', perms, options).map((p) => p.permission),
+    ['write', 'admin'],
+  )
+  assert.deepEqual(
+    filter('permission <= "write"', perms, options).map((p) => p.permission),
+    ['read', 'write'],
+  )
 })
 
 test('unquoted datetimes compare as instants, UTC unless an offset is given', () => {
@@ -73,18 +133,46 @@ test('strings may contain escaped quotes and operators', () => {
 })
 
 test('malformed queries are BbqlErrors', () => {
-  for (const q of ['', 'size >', 'size 5', '= 5', '(size > 5', 'size > 5)', 'name = "open', 'name IN "a"', 'name NOT "a"', 'name = bare', 'a = 1 and', 'a # 1']) {
+  for (const q of [
+    '',
+    'size >',
+    'size 5',
+    '= 5',
+    '(size > 5',
+    'size > 5)',
+    'name = "open',
+    'name IN "a"',
+    'name NOT "a"',
+    'name = bare',
+    'a = 1 and',
+    'a # 1',
+  ]) {
     assert.throws(() => parseBbql(q), BbqlError, q)
   }
 })
 
 test('sort: one field, - for descending, missing values last, natural where asked', () => {
-  assert.deepEqual(sortItems(files, parseSort('-size')).map((f) => f.path), ['a.bin', 'Notes.md', 'run.sh', 'docs'])
-  assert.deepEqual(sortItems(files, parseSort('size')).map((f) => f.path), ['run.sh', 'Notes.md', 'a.bin', 'docs'])
+  assert.deepEqual(
+    sortItems(files, parseSort('-size')).map((f) => f.path),
+    ['a.bin', 'Notes.md', 'run.sh', 'docs'],
+  )
+  assert.deepEqual(
+    sortItems(files, parseSort('size')).map((f) => f.path),
+    ['run.sh', 'Notes.md', 'a.bin', 'docs'],
+  )
   const names = ['v10', 'v9', 'v1'].map((name) => ({ name }))
-  assert.deepEqual(sortItems(names, parseSort('name')).map((b) => b.name), ['v1', 'v10', 'v9'])
-  assert.deepEqual(sortItems(names, parseSort('name'), { naturalSort: ['name'] }).map((b) => b.name), ['v1', 'v9', 'v10'])
-  assert.deepEqual(sortItems(names, parseSort('-name'), { naturalSort: ['name'] }).map((b) => b.name), ['v10', 'v9', 'v1'])
+  assert.deepEqual(
+    sortItems(names, parseSort('name')).map((b) => b.name),
+    ['v1', 'v10', 'v9'],
+  )
+  assert.deepEqual(
+    sortItems(names, parseSort('name'), { naturalSort: ['name'] }).map((b) => b.name),
+    ['v1', 'v9', 'v10'],
+  )
+  assert.deepEqual(
+    sortItems(names, parseSort('-name'), { naturalSort: ['name'] }).map((b) => b.name),
+    ['v10', 'v9', 'v1'],
+  )
   assert.throws(() => parseSort('-'), BbqlError)
   assert.throws(() => parseSort('size,name'), BbqlError)
 })

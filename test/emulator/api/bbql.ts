@@ -140,12 +140,14 @@ class Parser {
       this.expectPunct(')')
       return inner
     }
-    if (token.kind !== 'word' || ['AND', 'OR', 'IN', 'NOT'].includes(token.text.toUpperCase())) throw new BbqlError(`Expected a field name at position ${token.at}`)
+    if (token.kind !== 'word' || ['AND', 'OR', 'IN', 'NOT'].includes(token.text.toUpperCase()))
+      throw new BbqlError(`Expected a field name at position ${token.at}`)
     const field = token.text
     if (this.peekKeyword('NOT') || this.peekKeyword('IN')) {
       const negated = this.peekKeyword('NOT')
       this.pos += negated ? 1 : 0
-      if (!this.peekKeyword('IN')) throw new BbqlError(`Expected IN after NOT at position ${this.tokens[this.pos]?.at ?? 'end'}`)
+      if (!this.peekKeyword('IN'))
+        throw new BbqlError(`Expected IN after NOT at position ${this.tokens[this.pos]?.at ?? 'end'}`)
       this.pos++
       this.expectPunct('(')
       const values = [this.literal()]
@@ -245,7 +247,8 @@ function order(value: unknown, literal: Literal, ranking: readonly string[] | un
   }
   if (literal.kind === 'number' && typeof value === 'number') return sign(value - literal.value)
   if (literal.kind === 'string' && typeof value === 'string') {
-    if (ranking && ranking.includes(value) && ranking.includes(literal.value)) return sign(ranking.indexOf(value) - ranking.indexOf(literal.value))
+    if (ranking && ranking.includes(value) && ranking.includes(literal.value))
+      return sign(ranking.indexOf(value) - ranking.indexOf(literal.value))
     return value < literal.value ? -1 : value > literal.value ? 1 : 0
   }
   return null
@@ -262,10 +265,16 @@ function equals(value: unknown, literal: Literal): boolean {
   }
 }
 
-function compareOne(values: unknown[], op: Operator, literal: Literal, ranking: readonly string[] | undefined): boolean {
+function compareOne(
+  values: unknown[],
+  op: Operator,
+  literal: Literal,
+  ranking: readonly string[] | undefined,
+): boolean {
   // A missing field is null; an empty list has no element to match.
   const candidates = values.length === 0 && literal.kind === 'null' ? [null] : values
-  const contains = (v: unknown): boolean => literal.kind === 'string' && typeof v === 'string' && v.toLowerCase().includes(literal.value.toLowerCase())
+  const contains = (v: unknown): boolean =>
+    literal.kind === 'string' && typeof v === 'string' && v.toLowerCase().includes(literal.value.toLowerCase())
   switch (op) {
     case '=':
       return candidates.some((v) => equals(v, literal))
@@ -276,7 +285,12 @@ function compareOne(values: unknown[], op: Operator, literal: Literal, ranking: 
     case '!~':
       return !candidates.some(contains)
     default: {
-      const test = { '>': (n: number) => n > 0, '>=': (n: number) => n >= 0, '<': (n: number) => n < 0, '<=': (n: number) => n <= 0 }[op]
+      const test = {
+        '>': (n: number) => n > 0,
+        '>=': (n: number) => n >= 0,
+        '<': (n: number) => n < 0,
+        '<=': (n: number) => n <= 0,
+      }[op]
       return candidates.some((v) => {
         const result = order(v, literal, ranking)
         return result !== null && test(result)
@@ -293,7 +307,12 @@ export function matchesBbql(expr: BbqlExpression, item: unknown, options: FieldO
     case 'or':
       return matchesBbql(expr.left, item, options) || matchesBbql(expr.right, item, options)
     case 'compare':
-      return compareOne(fieldValues(item, expr.field, options), expr.op, expr.value, options.orderings?.[options.aliases?.[expr.field] ?? expr.field])
+      return compareOne(
+        fieldValues(item, expr.field, options),
+        expr.op,
+        expr.value,
+        options.orderings?.[options.aliases?.[expr.field] ?? expr.field],
+      )
     case 'in': {
       const values = fieldValues(item, expr.field, options)
       const hit = expr.values.some((literal) => compareOne(values, '=', literal, undefined))
@@ -330,7 +349,11 @@ export function parseSort(text: string): { field: string; descending: boolean } 
  * Bitbucket's placement of nulls is not documented, so the emulator keeps the present values
  * together in the order asked for.
  */
-export function sortItems<T>(items: readonly T[], sort: { field: string; descending: boolean }, options: FieldOptions = {}): T[] {
+export function sortItems<T>(
+  items: readonly T[],
+  sort: { field: string; descending: boolean },
+  options: FieldOptions = {},
+): T[] {
   const field = options.aliases?.[sort.field] ?? sort.field
   const ranking = options.orderings?.[field]
   const natural = options.naturalSort?.includes(field) ?? false

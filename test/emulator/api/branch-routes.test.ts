@@ -28,21 +28,33 @@ interface Branch {
 
 async function withBranches(emu: RunningEmulator): Promise<Record<string, string>> {
   const tips: Record<string, string> = {}
-  for (const name of ['stable-10', 'stable-2', 'stable-1', 'feature/x', 'dev']) tips[name] = await commitFiles(emu, { [`${name}.txt`]: name }, { branch: name })
+  for (const name of ['stable-10', 'stable-2', 'stable-1', 'feature/x', 'dev'])
+    tips[name] = await commitFiles(emu, { [`${name}.txt`]: name }, { branch: name })
   return tips
 }
 
-test('branches list in git\'s lexical order, natural order with sort=name, filtered by q (§4.6)', async (t) => {
+test("branches list in git's lexical order, natural order with sort=name, filtered by q (§4.6)", async (t) => {
   const emu = await useEmulator(t)
   await withBranches(emu)
   const token = await emu.oauthToken(['repository'])
-  const list = async (query = ''): Promise<string[]> => (await getJson<{ values: Branch[] }>(emu, `${BASE}/refs/branches${query}`, token)).values.map((b) => b.name)
+  const list = async (query = ''): Promise<string[]> =>
+    (await getJson<{ values: Branch[] }>(emu, `${BASE}/refs/branches${query}`, token)).values.map((b) => b.name)
   assert.deepEqual(await list(), ['dev', 'feature/x', 'main', 'stable-1', 'stable-10', 'stable-2'])
   assert.deepEqual(await list('?sort=name'), ['dev', 'feature/x', 'main', 'stable-1', 'stable-2', 'stable-10'])
   assert.deepEqual(await list('?sort=-name'), ['stable-10', 'stable-2', 'stable-1', 'main', 'feature/x', 'dev'])
-  assert.deepEqual(await list(`?q=${encodeURIComponent('name ~ "stab"')}&sort=name`), ['stable-1', 'stable-2', 'stable-10'])
+  assert.deepEqual(await list(`?q=${encodeURIComponent('name ~ "stab"')}&sort=name`), [
+    'stable-1',
+    'stable-2',
+    'stable-10',
+  ])
   assert.deepEqual(await list(`?q=${encodeURIComponent('name ~ "stab"')}&pagelen=2`), ['stable-1', 'stable-10'])
-  assert.deepEqual(await list(`?q=${encodeURIComponent('target.author.raw ~ "robin"')}`), ['dev', 'feature/x', 'stable-1', 'stable-10', 'stable-2'])
+  assert.deepEqual(await list(`?q=${encodeURIComponent('target.author.raw ~ "robin"')}`), [
+    'dev',
+    'feature/x',
+    'stable-1',
+    'stable-10',
+    'stable-2',
+  ])
 })
 
 test('one branch has the recorded keys and its tip as target; parents link to commits (§4.6)', async (t) => {
@@ -50,14 +62,30 @@ test('one branch has the recorded keys and its tip as target; parents link to co
   const tip = await commitFiles(emu, { 'notes.txt': 'hello' }, { message: 'Add notes' })
   const token = await emu.oauthToken(['repository'])
   const branch = await getJson<Branch>(emu, `${BASE}/refs/branches/main`, token)
-  assert.deepEqual(Object.keys(branch).sort(), ['default_merge_strategy', 'links', 'merge_strategies', 'name', 'target', 'type'])
+  assert.deepEqual(Object.keys(branch).sort(), [
+    'default_merge_strategy',
+    'links',
+    'merge_strategies',
+    'name',
+    'target',
+    'type',
+  ])
   assert.equal(branch.type, 'branch')
   assert.equal(branch.name, 'main')
   assert.deepEqual(Object.keys(branch.links).sort(), ['commits', 'html', 'self'])
   assert.equal(branch.links.self!.href, `${emu.info.apiUrl}${BASE}/refs/branches/main`)
   assert.ok(branch.merge_strategies.includes(branch.default_merge_strategy))
   const target = branch.target
-  assert.deepEqual(Object.keys(target).sort(), ['author', 'date', 'hash', 'links', 'message', 'parents', 'repository', 'type'])
+  assert.deepEqual(Object.keys(target).sort(), [
+    'author',
+    'date',
+    'hash',
+    'links',
+    'message',
+    'parents',
+    'repository',
+    'type',
+  ])
   assert.equal(target.type, 'commit')
   assert.equal(target.hash, tip)
   assert.equal(target.message, 'Add notes')
@@ -100,18 +128,26 @@ test('an unknown branch is a 404; refs/heads/ prefixes are not names (§4.6)', a
 
 test('GET …/commit/{commit} returns the commit by SHA, short SHA or branch; unknown is "Commit not found"', async (t) => {
   const emu = await useEmulator(t)
-  const first = (await getJson<Branch>(emu, `${BASE}/refs/branches/main`, await emu.oauthToken(['repository']))).target.hash
+  const first = (await getJson<Branch>(emu, `${BASE}/refs/branches/main`, await emu.oauthToken(['repository']))).target
+    .hash
   const second = await commitFiles(emu, { 'b.txt': 'b' }, { message: 'Second <commit> & more' })
   const token = await emu.oauthToken(['repository'])
   for (const rev of [second, second.slice(0, 12), 'main']) {
     const commit = await getJson<Commit>(emu, `${BASE}/commit/${rev}`, token)
     assert.equal(commit.hash, second, rev)
-    assert.deepEqual(commit.parents.map((p) => p.hash), [first])
+    assert.deepEqual(
+      commit.parents.map((p) => p.hash),
+      [first],
+    )
     assert.equal(commit.summary?.raw, 'Second <commit> & more')
     assert.equal(commit.summary?.type, 'rendered')
     assert.equal(commit.links.self!.href, `${emu.info.apiUrl}${BASE}/commit/${second}`)
   }
   const res = await apiGet(emu, `${BASE}/commit/0000000000000000000000000000000000000000`, token)
   assert.equal(res.status, 404)
-  assert.deepEqual(res.json(), { type: 'error', error: { message: 'Commit not found', data: { shas: ['0000000000000000000000000000000000000000'] } }, data: { shas: ['0000000000000000000000000000000000000000'] } })
+  assert.deepEqual(res.json(), {
+    type: 'error',
+    error: { message: 'Commit not found', data: { shas: ['0000000000000000000000000000000000000000'] } },
+    data: { shas: ['0000000000000000000000000000000000000000'] },
+  })
 })

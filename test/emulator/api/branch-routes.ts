@@ -25,7 +25,9 @@ async function listBranches(ctx: RequestContext): Promise<void> {
   const git = ctx.emulator.git(repo)
   // for-each-ref sorts by refname, byte-wise: "identical to the ordering one sees when running git branch --list".
   const branches = await git.branches()
-  const values = await Promise.all(branches.map(async ({ name, sha }) => branchJson(ctx.emulator, repo, name, await git.commitInfo(sha))))
+  const values = await Promise.all(
+    branches.map(async ({ name, sha }) => branchJson(ctx.emulator, repo, name, await git.commitInfo(sha))),
+  )
   sendListing(ctx, values, { naturalSort: ['name'] })
 }
 

@@ -9,7 +9,14 @@ import { encodePath, link, repoApiBase, repoWebBase, repositorySummaryJson, user
 
 /** `{type: "commit", hash, links{self, html}}`: parents, and the `commit` of src entries (§4.7). */
 export function commitRefJson(emulator: Emulator, repo: Repository, hash: string): Record<string, unknown> {
-  return { hash, type: 'commit', links: { self: link(`${repoApiBase(emulator, repo)}/commit/${hash}`), html: link(`${repoWebBase(emulator, repo)}/commits/${hash}`) } }
+  return {
+    hash,
+    type: 'commit',
+    links: {
+      self: link(`${repoApiBase(emulator, repo)}/commit/${hash}`),
+      html: link(`${repoWebBase(emulator, repo)}/commits/${hash}`),
+    },
+  }
 }
 
 function escapeHtml(text: string): string {
@@ -21,7 +28,12 @@ function escapeHtml(text: string): string {
  * on `GET …/commit/{commit}` (`detailed`). `author.user` is added when the email belongs to a
  * user of the world, as Bitbucket maps commit emails to accounts.
  */
-export function commitJson(emulator: Emulator, repo: Repository, info: CommitInfo, detailed = false): Record<string, unknown> {
+export function commitJson(
+  emulator: Emulator,
+  repo: Repository,
+  info: CommitInfo,
+  detailed = false,
+): Record<string, unknown> {
   const api = repoApiBase(emulator, repo)
   const user = emulator.world.userByEmail(info.authorEmail)
   const author: Record<string, unknown> = { raw: `${info.authorName} <${info.authorEmail}>`, type: 'author' }
@@ -46,17 +58,34 @@ export function commitJson(emulator: Emulator, repo: Repository, info: CommitInf
     type: 'commit',
   }
   if (detailed) {
-    body.summary = { raw: body.message, markup: 'markdown', html: `<p>${escapeHtml(info.message)}</p>`, type: 'rendered' }
+    body.summary = {
+      raw: body.message,
+      markup: 'markdown',
+      html: `<p>${escapeHtml(info.message)}</p>`,
+      type: 'rendered',
+    }
     body.participants = []
   }
   return body
 }
 
 /** Merge strategies of [SPEC]'s branch example; the default is Bitbucket's out-of-the-box one. */
-const MERGE_STRATEGIES = ['merge_commit', 'squash', 'fast_forward', 'squash_fast_forward', 'rebase_fast_forward', 'rebase_merge']
+const MERGE_STRATEGIES = [
+  'merge_commit',
+  'squash',
+  'fast_forward',
+  'squash_fast_forward',
+  'rebase_fast_forward',
+  'rebase_merge',
+]
 
 /** A branch object; its links keep `/` in the name literally, as [SPEC]'s branch list example does. */
-export function branchJson(emulator: Emulator, repo: Repository, name: string, tip: CommitInfo): Record<string, unknown> {
+export function branchJson(
+  emulator: Emulator,
+  repo: Repository,
+  name: string,
+  tip: CommitInfo,
+): Record<string, unknown> {
   const api = repoApiBase(emulator, repo)
   return {
     name,

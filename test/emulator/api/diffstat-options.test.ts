@@ -13,23 +13,47 @@ interface NotFound {
 test('path filters: repeatable, a directory takes what lies below it, a rename needs both names', async (t) => {
   const emu = await useEmulator(t)
   const token = await emu.oauthToken(['repository'])
-  await commit(emu, { 'docs/a.md': 'a\n', 'docs/deep/b.md': 'b\n', 'src/c.ts': 'c\n', 'outside.txt': 'move me\nplease\n' })
-  const sha = await commit(emu, { 'docs/a.md': 'A\n', 'docs/deep/b.md': 'B\n', 'src/c.ts': 'C\n', 'docs/moved.txt': 'move me\nplease\n', 'my file.md': 'new\n' }, { deletions: ['outside.txt'] })
+  await commit(emu, {
+    'docs/a.md': 'a\n',
+    'docs/deep/b.md': 'b\n',
+    'src/c.ts': 'c\n',
+    'outside.txt': 'move me\nplease\n',
+  })
+  const sha = await commit(
+    emu,
+    {
+      'docs/a.md': 'A\n',
+      'docs/deep/b.md': 'B\n',
+      'src/c.ts': 'C\n',
+      'docs/moved.txt': 'move me\nplease\n',
+      'my file.md': 'new\n',
+    },
+    { deletions: ['outside.txt'] },
+  )
   assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/a.md')), ['modified docs/a.md -> docs/a.md +1 -1'])
-  assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/a.md&path=src/c.ts')), ['modified docs/a.md -> docs/a.md +1 -1', 'modified src/c.ts -> src/c.ts +1 -1'])
-  assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/deep')), ['modified docs/deep/b.md -> docs/deep/b.md +1 -1'])
+  assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/a.md&path=src/c.ts')), [
+    'modified docs/a.md -> docs/a.md +1 -1',
+    'modified src/c.ts -> src/c.ts +1 -1',
+  ])
+  assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/deep')), [
+    'modified docs/deep/b.md -> docs/deep/b.md +1 -1',
+  ])
   assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=my%20file.md')), ['added - -> my file.md +1 -0'])
   // git pathspecs are literal here: no glob characters.
   assert.deepEqual(await diffstat(emu, token, sha, '?path=docs/*.md'), [])
   assert.deepEqual(await diffstat(emu, token, sha, '?path=nowhere.txt'), [])
   assert.deepEqual(await diffstat(emu, token, sha, '?path=../etc'), [])
   assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/moved.txt')), ['added - -> docs/moved.txt +2 -0'])
-  assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/moved.txt&path=outside.txt')), ['renamed outside.txt -> docs/moved.txt +0 -0'])
+  assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=docs/moved.txt&path=outside.txt')), [
+    'renamed outside.txt -> docs/moved.txt +0 -0',
+  ])
 
   await t.test('settings.diffstatPathFilter=exact matches whole paths on either side of a record', async () => {
     await emu.control('PATCH', '/settings', { diffstatPathFilter: 'exact' })
     assert.deepEqual(await diffstat(emu, token, sha, '?path=docs/deep'), [])
-    assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=outside.txt')), ['renamed outside.txt -> docs/moved.txt +0 -0'])
+    assert.deepEqual(lines(await diffstat(emu, token, sha, '?path=outside.txt')), [
+      'renamed outside.txt -> docs/moved.txt +0 -0',
+    ])
   })
 })
 
@@ -38,11 +62,22 @@ test('ignore_whitespace: counts ignore whitespace; a whitespace-only change foll
   const token = await emu.oauthToken(['repository'])
   await commit(emu, { 'spaces.txt': 'a\nb\n', 'mixed.txt': 'x\ny\n' })
   const sha = await commit(emu, { 'spaces.txt': 'a  \n b\n', 'mixed.txt': 'x \nz\n' })
-  assert.deepEqual(lines(await diffstat(emu, token, sha)), ['modified mixed.txt -> mixed.txt +2 -2', 'modified spaces.txt -> spaces.txt +2 -2'])
-  assert.deepEqual(lines(await diffstat(emu, token, sha, '?ignore_whitespace=true')), ['modified mixed.txt -> mixed.txt +1 -1'])
+  assert.deepEqual(lines(await diffstat(emu, token, sha)), [
+    'modified mixed.txt -> mixed.txt +2 -2',
+    'modified spaces.txt -> spaces.txt +2 -2',
+  ])
+  assert.deepEqual(lines(await diffstat(emu, token, sha, '?ignore_whitespace=true')), [
+    'modified mixed.txt -> mixed.txt +1 -1',
+  ])
   await emu.control('PATCH', '/settings', { diffstatWhitespaceOnlyChange: 'list' })
-  assert.deepEqual(lines(await diffstat(emu, token, sha, '?ignore_whitespace=true')), ['modified mixed.txt -> mixed.txt +1 -1', 'modified spaces.txt -> spaces.txt +0 -0'])
-  assert.deepEqual(lines(await diffstat(emu, token, sha, '?ignore_whitespace=false')), lines(await diffstat(emu, token, sha)))
+  assert.deepEqual(lines(await diffstat(emu, token, sha, '?ignore_whitespace=true')), [
+    'modified mixed.txt -> mixed.txt +1 -1',
+    'modified spaces.txt -> spaces.txt +0 -0',
+  ])
+  assert.deepEqual(
+    lines(await diffstat(emu, token, sha, '?ignore_whitespace=false')),
+    lines(await diffstat(emu, token, sha)),
+  )
 })
 
 test('unknown commits answer 404 with the "Commit not found" envelope of §4.1', async (t) => {
@@ -118,7 +153,11 @@ test('scopes: repository (OAuth) or read:repository:bitbucket (API token); acces
   assert.equal((await apiGet(emu, url, emu.info.apiToken)).status, 200)
   assert.equal((await apiGet(emu, url, emu.info.repositoryAccessToken)).status, 200)
   const uuid = emu.server.world.repository('pail-demo', 'handbook')!.uuid
-  const byUuid = await apiGet(emu, `/2.0/repositories/%7B%7D/${encodeURIComponent(uuid)}/diffstat/${sha}`, await emu.oauthToken(['repository']))
+  const byUuid = await apiGet(
+    emu,
+    `/2.0/repositories/%7B%7D/${encodeURIComponent(uuid)}/diffstat/${sha}`,
+    await emu.oauthToken(['repository']),
+  )
   assert.equal(byUuid.status, 200)
   assert.deepEqual(lines(byUuid.json<{ values: [] }>().values), ['added - -> a.txt +1 -0'])
 })

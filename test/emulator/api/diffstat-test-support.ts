@@ -34,8 +34,18 @@ export function handbookGit(emu: RunningEmulator): GitRepository {
 }
 
 /** Commits text files and deletions to `branch` (main unless given) as the other user; returns the SHA. */
-export async function commit(emu: RunningEmulator, files: Record<string, string>, options: { deletions?: string[]; branch?: string } = {}): Promise<string> {
-  return (await emu.control<{ hash: string }>('POST', '/commit', { files, deletions: options.deletions ?? [], branch: options.branch ?? 'main' })).hash
+export async function commit(
+  emu: RunningEmulator,
+  files: Record<string, string>,
+  options: { deletions?: string[]; branch?: string } = {},
+): Promise<string> {
+  return (
+    await emu.control<{ hash: string }>('POST', '/commit', {
+      files,
+      deletions: options.deletions ?? [],
+      branch: options.branch ?? 'main',
+    })
+  ).hash
 }
 
 /** Creates branch `name` at `sha`. */
@@ -46,8 +56,20 @@ export async function branchAt(emu: RunningEmulator, name: string, sha: string):
 /** A merge commit of `parents` (first parent first) with the tree of `treeOf`, moved onto main. */
 export async function mergeCommit(emu: RunningEmulator, parents: [string, string], treeOf: string): Promise<string> {
   const repo = handbookGit(emu)
-  const env = { GIT_AUTHOR_NAME: 'Robin Remote', GIT_AUTHOR_EMAIL: 'robin@example.com', GIT_COMMITTER_NAME: 'Robin Remote', GIT_COMMITTER_EMAIL: 'robin@example.com' }
-  const sha = (await git(repo.gitDir, ['commit-tree', `${treeOf}^{tree}`, '-p', parents[0], '-p', parents[1]], { input: 'Merge', env })).toString().trim()
+  const env = {
+    GIT_AUTHOR_NAME: 'Robin Remote',
+    GIT_AUTHOR_EMAIL: 'robin@example.com',
+    GIT_COMMITTER_NAME: 'Robin Remote',
+    GIT_COMMITTER_EMAIL: 'robin@example.com',
+  }
+  const sha = (
+    await git(repo.gitDir, ['commit-tree', `${treeOf}^{tree}`, '-p', parents[0], '-p', parents[1]], {
+      input: 'Merge',
+      env,
+    })
+  )
+    .toString()
+    .trim()
   assert.ok(await repo.moveBranch('main', sha, parents[0]), 'main moved to the merge')
   return sha
 }

@@ -1,17 +1,42 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { useEmulator } from '../harness.js'
-import { BASE, branchAt, commit, diffstat, handbookGit, line, linkedCommit, lines, mergeCommit, type Diffstat } from './diffstat-test-support.js'
+import {
+  BASE,
+  branchAt,
+  commit,
+  diffstat,
+  handbookGit,
+  line,
+  linkedCommit,
+  lines,
+  mergeCommit,
+  type Diffstat,
+} from './diffstat-test-support.js'
 import { commitTree, getJson } from './read-test-support.js'
 
 const TEN = Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n') + '\n'
 const OTHER_TEN = Array.from({ length: 10 }, (_, i) => `row ${i + 1}`).join('\n') + '\n'
 
-test('a single commit diffs against its first parent: added, removed, modified, renamed, in [SPEC]\'s shape', async (t) => {
+test("a single commit diffs against its first parent: added, removed, modified, renamed, in [SPEC]'s shape", async (t) => {
   const emu = await useEmulator(t)
   const token = await emu.oauthToken(['repository'])
-  const before = await commit(emu, { 'docs/guide.md': 'a\nb\nc\n', 'old name.txt': TEN, 'gone.txt': 'x\ny\n', 'moved.txt': OTHER_TEN })
-  const after = await commit(emu, { 'docs/guide.md': 'a\nB\nc\nd\n', 'new name.txt': TEN, 'fresh.txt': 'one\n', 'moved/edited.txt': OTHER_TEN.replace('row 3', 'row three') }, { deletions: ['gone.txt', 'old name.txt', 'moved.txt'] })
+  const before = await commit(emu, {
+    'docs/guide.md': 'a\nb\nc\n',
+    'old name.txt': TEN,
+    'gone.txt': 'x\ny\n',
+    'moved.txt': OTHER_TEN,
+  })
+  const after = await commit(
+    emu,
+    {
+      'docs/guide.md': 'a\nB\nc\nd\n',
+      'new name.txt': TEN,
+      'fresh.txt': 'one\n',
+      'moved/edited.txt': OTHER_TEN.replace('row 3', 'row three'),
+    },
+    { deletions: ['gone.txt', 'old name.txt', 'moved.txt'] },
+  )
   const records = await diffstat(emu, token, after)
   assert.deepEqual(lines(records), [
     'added - -> fresh.txt +1 -0',
@@ -57,13 +82,20 @@ test('a single commit diffs against its first parent: added, removed, modified, 
 test('a mode-only change is modified with no lines; binary files count 0 lines', async (t) => {
   const emu = await useEmulator(t)
   const token = await emu.oauthToken(['repository'])
-  await commitTree(emu, [{ path: 'bin/run.sh', content: '#!/bin/sh\n' }, { path: 'assets/blob.bin', content: Buffer.from([0, 1, 2, 3]) }])
+  await commitTree(emu, [
+    { path: 'bin/run.sh', content: '#!/bin/sh\n' },
+    { path: 'assets/blob.bin', content: Buffer.from([0, 1, 2, 3]) },
+  ])
   const sha = await commitTree(emu, [
     { path: 'bin/run.sh', content: '#!/bin/sh\n', mode: '100755' },
     { path: 'assets/blob.bin', content: Buffer.from([0, 9, 9, 9, 9]) },
     { path: 'assets/new.bin', content: Buffer.from([0, 0, 7]) },
   ])
-  assert.deepEqual(lines(await diffstat(emu, token, sha)), ['added - -> assets/new.bin +0 -0', 'modified assets/blob.bin -> assets/blob.bin +0 -0', 'modified bin/run.sh -> bin/run.sh +0 -0'])
+  assert.deepEqual(lines(await diffstat(emu, token, sha)), [
+    'added - -> assets/new.bin +0 -0',
+    'modified assets/blob.bin -> assets/blob.bin +0 -0',
+    'modified bin/run.sh -> bin/run.sh +0 -0',
+  ])
 })
 
 test('a file that becomes a symbolic link follows settings.diffstatTypeChange', async (t) => {
@@ -88,11 +120,21 @@ test('paths with spaces, unicode, quotes and tabs: escaped_path as git quotes it
   assert.equal(byPath.get('docs/café.md')!.new!.escaped_path, '"docs/caf\\303\\251.md"')
   assert.equal(byPath.get('docs/say "hi".txt')!.new!.escaped_path, '"docs/say \\"hi\\".txt"')
   assert.equal(byPath.get('docs/tab\there.txt')!.new!.escaped_path, '"docs/tab\\there.txt"')
-  assert.equal(byPath.get('docs/café.md')!.new!.links.self.href, `${emu.info.apiUrl}${BASE}/src/${sha}/docs/caf%C3%A9.md`)
-  assert.equal(byPath.get('naïve dir/ü.txt')!.new!.links.self.href, `${emu.info.apiUrl}${BASE}/src/${sha}/na%C3%AFve%20dir/%C3%BC.txt`)
+  assert.equal(
+    byPath.get('docs/café.md')!.new!.links.self.href,
+    `${emu.info.apiUrl}${BASE}/src/${sha}/docs/caf%C3%A9.md`,
+  )
+  assert.equal(
+    byPath.get('naïve dir/ü.txt')!.new!.links.self.href,
+    `${emu.info.apiUrl}${BASE}/src/${sha}/na%C3%AFve%20dir/%C3%BC.txt`,
+  )
   for (const record of records) assert.equal(record.lines_added, 1)
   // Each link leads to the file (src reads the same encoding).
-  const meta = await getJson<{ path: string }>(emu, `${byPath.get('naïve dir/ü.txt')!.new!.links.self.href}?format=meta`, token)
+  const meta = await getJson<{ path: string }>(
+    emu,
+    `${byPath.get('naïve dir/ü.txt')!.new!.links.self.href}?format=meta`,
+    token,
+  )
   assert.equal(meta.path, 'naïve dir/ü.txt')
   await emu.control('PATCH', '/settings', { escapedPathStyle: 'path' })
   const plain = await diffstat(emu, token, sha)
@@ -105,7 +147,11 @@ test('A..B: A holds the changes, B the state compared against; with topic=false 
   const older = await commit(emu, { 'keep.txt': 'a\nb\n', 'drop.txt': 'gone\n' })
   const newer = await commit(emu, { 'keep.txt': 'a\nB\nc\n', 'add.txt': 'new\n' }, { deletions: ['drop.txt'] })
   const forward = await diffstat(emu, token, `${newer}..${older}`)
-  assert.deepEqual(lines(forward), ['added - -> add.txt +1 -0', 'modified keep.txt -> keep.txt +2 -1', 'removed drop.txt -> - +0 -1'])
+  assert.deepEqual(lines(forward), [
+    'added - -> add.txt +1 -0',
+    'modified keep.txt -> keep.txt +2 -1',
+    'removed drop.txt -> - +0 -1',
+  ])
   // "First commit: the commit containing the changes": the new side is A, the old side B.
   const kept = forward.find((r) => r.status === 'modified')!
   assert.equal(linkedCommit(kept.new), newer)
@@ -115,7 +161,11 @@ test('A..B: A holds the changes, B the state compared against; with topic=false 
   assert.deepEqual(lines(await diffstat(emu, token, `${newer}..${older}`, '?topic=false')), lines(forward))
 
   const backward = await diffstat(emu, token, `${older}..${newer}`, '?topic=false')
-  assert.deepEqual(lines(backward), ['added - -> drop.txt +1 -0', 'modified keep.txt -> keep.txt +1 -2', 'removed add.txt -> - +0 -1'])
+  assert.deepEqual(lines(backward), [
+    'added - -> drop.txt +1 -0',
+    'modified keep.txt -> keep.txt +1 -2',
+    'removed add.txt -> - +0 -1',
+  ])
   assert.equal(linkedCommit(backward.find((r) => r.status === 'modified')!.new), older)
   // With topic (the default) the diff starts at the merge base, which is `older` itself: nothing.
   assert.deepEqual(await diffstat(emu, token, `${older}..${newer}`), [])
@@ -136,10 +186,17 @@ test('topic=true diffs A against the merge base, topic=false against B, on diver
   assert.deepEqual(lines(await diffstat(emu, token, 'feature..main', '?topic=TRUE')), lines(topic))
 
   const twoDot = await diffstat(emu, token, 'feature..main', '?topic=false')
-  assert.deepEqual(lines(twoDot), ['added - -> feature.txt +1 -0', 'modified shared.txt -> shared.txt +1 -1', 'removed main-only.txt -> - +0 -1'])
+  assert.deepEqual(lines(twoDot), [
+    'added - -> feature.txt +1 -0',
+    'modified shared.txt -> shared.txt +1 -1',
+    'removed main-only.txt -> - +0 -1',
+  ])
   assert.equal(linkedCommit(twoDot.find((r) => r.status === 'modified')!.old), main)
   // The other way round: main's own changes since the fork.
-  assert.deepEqual(lines(await diffstat(emu, token, 'main..feature')), ['added - -> main-only.txt +1 -0', 'modified shared.txt -> shared.txt +1 -0'])
+  assert.deepEqual(lines(await diffstat(emu, token, 'main..feature')), [
+    'added - -> main-only.txt +1 -0',
+    'modified shared.txt -> shared.txt +1 -0',
+  ])
 
   await t.test('settings.diffstatTopicOldCommit names B instead of the merge base in old links', async () => {
     await emu.control('PATCH', '/settings', { diffstatTopicOldCommit: 'destination' })
@@ -153,7 +210,10 @@ test('topic=true diffs A against the merge base, topic=false against B, on diver
     assert.deepEqual((await handbookGit(emu).commitInfo(orphan)).parents, [])
     assert.deepEqual(lines(await diffstat(emu, token, 'orphan..main')), ['added - -> island.txt +1 -0'])
     await emu.control('PATCH', '/settings', { diffstatNoMergeBase: 'two-dot' })
-    assert.deepEqual(lines(await diffstat(emu, token, 'orphan..main')), lines(await diffstat(emu, token, 'orphan..main', '?topic=false')))
+    assert.deepEqual(
+      lines(await diffstat(emu, token, 'orphan..main')),
+      lines(await diffstat(emu, token, 'orphan..main', '?topic=false')),
+    )
     assert.ok(lines(await diffstat(emu, token, 'orphan..main')).includes('removed README.md -> - +0 -3'))
   })
 })
@@ -187,7 +247,12 @@ test('short SHAs and branch names resolve as in src; a `%2F` branch is not found
   assert.deepEqual(lines(await diffstat(emu, token, tip.slice(0, 7))), expected)
   assert.deepEqual(lines(await diffstat(emu, token, `${tip.slice(0, 12)}..main`)), expected)
   assert.deepEqual(lines(await diffstat(emu, token, `${tip}..${base.slice(0, 7)}`)), expected)
-  const encoded = await getJson<{ error: { message: string; data: { shas: string[] } } }>(emu, `${BASE}/diffstat/feature%2Fx..main`, token, 404)
+  const encoded = await getJson<{ error: { message: string; data: { shas: string[] } } }>(
+    emu,
+    `${BASE}/diffstat/feature%2Fx..main`,
+    token,
+    404,
+  )
   assert.equal(encoded.error.message, 'Commit not found')
   assert.deepEqual(encoded.error.data.shas, ['feature/x'])
 })
@@ -195,13 +260,24 @@ test('short SHAs and branch names resolve as in src; a `%2F` branch is not found
 test('pagination: default pagelen 500 ([SPEC]), pages followed by `next`, a maximum of 5000', async (t) => {
   const emu = await useEmulator(t)
   const token = await emu.oauthToken(['repository'])
-  const sha = await commit(emu, Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${String(i).padStart(2, '0')}.txt`, `${i}\n`])))
-  const first = await getJson<{ pagelen: number; size: number; page: number; values: Diffstat[]; next?: string }>(emu, `${BASE}/diffstat/${sha}`, token)
+  const sha = await commit(
+    emu,
+    Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${String(i).padStart(2, '0')}.txt`, `${i}\n`])),
+  )
+  const first = await getJson<{ pagelen: number; size: number; page: number; values: Diffstat[]; next?: string }>(
+    emu,
+    `${BASE}/diffstat/${sha}`,
+    token,
+  )
   assert.equal(first.pagelen, 500)
   assert.equal(first.size, 12)
   assert.equal(first.values.length, 12)
   assert.equal(first.next, undefined)
-  const paged = await getJson<{ pagelen: number; values: Diffstat[]; next?: string }>(emu, `${BASE}/diffstat/${sha}?pagelen=5`, token)
+  const paged = await getJson<{ pagelen: number; values: Diffstat[]; next?: string }>(
+    emu,
+    `${BASE}/diffstat/${sha}?pagelen=5`,
+    token,
+  )
   assert.equal(paged.values.length, 5)
   assert.ok(paged.next)
   const all = await diffstat(emu, token, sha, '?pagelen=5')

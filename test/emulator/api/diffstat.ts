@@ -57,7 +57,9 @@ interface DiffstatQuery {
 function readQuery(url: URL, settings: EmulatorSettings): DiffstatQuery {
   // The deprecated `merge` was removed on 2026-09-04 (settings.diffstatMergeParameter).
   if (url.searchParams.has('merge') && settings.diffstatMergeParameter === 'error') {
-    throw new ApiError(400, "The 'merge' parameter is no longer supported", { detail: "Use the 'topic' parameter instead." })
+    throw new ApiError(400, "The 'merge' parameter is no longer supported", {
+      detail: "Use the 'topic' parameter instead.",
+    })
   }
   return {
     topic: booleanParam(url, 'topic', true),
@@ -70,7 +72,9 @@ function readQuery(url: URL, settings: EmulatorSettings): DiffstatQuery {
 /** The error of a `{spec}` that is neither one revision nor `A..B` (settings.diffstatMalformedSpecStatus). */
 function malformedSpec(spec: string, settings: EmulatorSettings): ApiError {
   if (settings.diffstatMalformedSpecStatus === 404) return commitNotFound(spec)
-  return new ApiError(400, 'Invalid spec', { detail: `"${spec}" is neither a commit nor a range of two commits (A..B).` })
+  return new ApiError(400, 'Invalid spec', {
+    detail: `"${spec}" is neither a commit nor a range of two commits (A..B).`,
+  })
 }
 
 /** One revision of the spec: a decoded `/` can only have come from `%2F`, which never resolves (§8.2.2). */
@@ -102,7 +106,9 @@ async function plan(ctx: RequestContext, git: GitRepository, topic: boolean): Pr
   if (!topic) return { from: destination, to: source, oldCommit: destination }
   const base = await git.mergeBase(source, destination)
   if (base === null) {
-    return settings.diffstatNoMergeBase === 'two-dot' ? { from: destination, to: source, oldCommit: destination } : { from: null, to: source, oldCommit: null }
+    return settings.diffstatNoMergeBase === 'two-dot'
+      ? { from: destination, to: source, oldCommit: destination }
+      : { from: null, to: source, oldCommit: null }
   }
   return { from: base, to: source, oldCommit: settings.diffstatTopicOldCommit === 'merge-base' ? base : destination }
 }
@@ -113,11 +119,17 @@ async function plan(ctx: RequestContext, git: GitRepository, topic: boolean): Pr
  */
 function cleanPath(path: string): string | null {
   const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '')
-  if (trimmed === '' || trimmed.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return null
+  if (trimmed === '' || trimmed.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    return null
   return trimmed
 }
 
-async function changedPaths(git: GitRepository, diff: DiffPlan, query: DiffstatQuery, settings: EmulatorSettings): Promise<DiffEntry[]> {
+async function changedPaths(
+  git: GitRepository,
+  diff: DiffPlan,
+  query: DiffstatQuery,
+  settings: EmulatorSettings,
+): Promise<DiffEntry[]> {
   const requested = query.paths.map(cleanPath)
   const valid = requested.filter((path): path is string => path !== null)
   if (requested.length > 0 && valid.length === 0) return []
@@ -129,7 +141,10 @@ async function changedPaths(git: GitRepository, diff: DiffPlan, query: DiffstatQ
   })
   if (settings.diffstatPathFilter === 'pathspec' || valid.length === 0) return entries
   const wanted = new Set(valid)
-  return entries.filter((entry) => (entry.oldPath !== null && wanted.has(entry.oldPath)) || (entry.newPath !== null && wanted.has(entry.newPath)))
+  return entries.filter(
+    (entry) =>
+      (entry.oldPath !== null && wanted.has(entry.oldPath)) || (entry.newPath !== null && wanted.has(entry.newPath)),
+  )
 }
 
 /**
@@ -148,17 +163,36 @@ function diffFileJson(emulator: Emulator, repo: Repository, sha: string, path: s
 type Status = 'added' | 'removed' | 'modified' | 'renamed'
 
 /** One `diffstat` record, keyed in [SPEC]'s example order; binary content counts 0 lines. */
-function recordJson(status: Status, added: number | null, removed: number | null, old: Record<string, unknown> | null, next: Record<string, unknown> | null): Record<string, unknown> {
+function recordJson(
+  status: Status,
+  added: number | null,
+  removed: number | null,
+  old: Record<string, unknown> | null,
+  next: Record<string, unknown> | null,
+): Record<string, unknown> {
   return { type: 'diffstat', status, lines_removed: removed ?? 0, lines_added: added ?? 0, old, new: next }
 }
 
-const STATUS: Record<DiffEntry['status'], Status> = { A: 'added', D: 'removed', M: 'modified', T: 'modified', R: 'renamed' }
+const STATUS: Record<DiffEntry['status'], Status> = {
+  A: 'added',
+  D: 'removed',
+  M: 'modified',
+  T: 'modified',
+  R: 'renamed',
+}
 
 /** The diffstat records of git's entries, after the whitespace and type-change settings. */
-function recordsJson(emulator: Emulator, repo: Repository, diff: DiffPlan, entries: readonly DiffEntry[]): Record<string, unknown>[] {
+function recordsJson(
+  emulator: Emulator,
+  repo: Repository,
+  diff: DiffPlan,
+  entries: readonly DiffEntry[],
+): Record<string, unknown>[] {
   const { settings } = emulator
-  const oldFile = (path: string | null): Record<string, unknown> | null => (path === null || diff.oldCommit === null ? null : diffFileJson(emulator, repo, diff.oldCommit, path))
-  const newFile = (path: string | null): Record<string, unknown> | null => (path === null ? null : diffFileJson(emulator, repo, diff.to, path))
+  const oldFile = (path: string | null): Record<string, unknown> | null =>
+    path === null || diff.oldCommit === null ? null : diffFileJson(emulator, repo, diff.oldCommit, path)
+  const newFile = (path: string | null): Record<string, unknown> | null =>
+    path === null ? null : diffFileJson(emulator, repo, diff.to, path)
   const out: Record<string, unknown>[] = []
   for (const entry of entries) {
     // Only `ignore_whitespace` leaves a pair without counts: a whitespace-only change.
@@ -184,8 +218,17 @@ async function getDiffstat(ctx: RequestContext): Promise<void> {
   const diff = await plan(ctx, git, query.topic)
   const entries = await changedPaths(git, diff, query, emulator.settings)
   const values = recordsJson(emulator, repo, diff, entries)
-  sendJson(ctx.res, 200, paginate(ctx.url, emulator.apiUrl, values, emulator.settings, { defaultPagelen: DEFAULT_PAGELEN, maxPagelen: MAX_PAGELEN }))
+  sendJson(
+    ctx.res,
+    200,
+    paginate(ctx.url, emulator.apiUrl, values, emulator.settings, {
+      defaultPagelen: DEFAULT_PAGELEN,
+      maxPagelen: MAX_PAGELEN,
+    }),
+  )
 }
 
 /** The diffstat route of the API listener. */
-export const diffstatRoutes: Route[] = [{ method: 'GET', template: '/2.0/repositories/{workspace}/{repo_slug}/diffstat/{spec}', handler: getDiffstat }]
+export const diffstatRoutes: Route[] = [
+  { method: 'GET', template: '/2.0/repositories/{workspace}/{repo_slug}/diffstat/{spec}', handler: getDiffstat },
+]

@@ -32,6 +32,8 @@ export function queryItems<T>(url: URL, items: readonly T[], options: FieldOptio
 /** Filters, sorts and pages `items`, then answers 200 with the envelope. */
 export function sendListing<T>(ctx: RequestContext, items: readonly T[], options: ListingOptions = {}): void {
   const values = queryItems(ctx.url, items, options)
-  const envelope = paginate(ctx.url, ctx.emulator.apiUrl, values, ctx.emulator.settings, { defaultPagelen: options.defaultPagelen ?? 10 })
+  const envelope = paginate(ctx.url, ctx.emulator.apiUrl, values, ctx.emulator.settings, {
+    defaultPagelen: options.defaultPagelen ?? 10,
+  })
   sendJson(ctx.res, 200, envelope)
 }

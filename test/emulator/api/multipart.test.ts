@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { boundaryOf, MultipartError, parseDisposition, parseMultipart, type PartHead, type PartSink } from './multipart.js'
+import {
+  boundaryOf,
+  MultipartError,
+  parseDisposition,
+  parseMultipart,
+  type PartHead,
+  type PartSink,
+} from './multipart.js'
 
 interface Collected {
   head: PartHead
@@ -23,14 +30,22 @@ async function collect(chunks: Buffer[], boundary: string): Promise<Collected[]>
 }
 
 /** Every byte value, plus text that looks like a delimiter but is not one. */
-const tricky = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('\r\n--XyY\r\n--Xy-\r\n-XyZ--XyZ\r\n--X'), Buffer.from([13, 10, 45, 45])])
+const tricky = Buffer.concat([
+  Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+  Buffer.from('\r\n--XyY\r\n--Xy-\r\n-XyZ--XyZ\r\n--X'),
+  Buffer.from([13, 10, 45, 45]),
+])
 
 function body(boundary: string): Buffer {
   return Buffer.concat([
     Buffer.from(`preamble text\r\n--${boundary}\r\nContent-Disposition: form-data; name="message"\r\n\r\nHello\r\n`),
-    Buffer.from(`--${boundary}  \r\nContent-Disposition: form-data; name="docs/a b.bin"; filename="a b.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}  \r\nContent-Disposition: form-data; name="docs/a b.bin"; filename="a b.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     tricky,
-    Buffer.from(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="empty"; filename=""\r\n\r\n\r\n--${boundary}--\r\nepilogue --${boundary}\r\n`),
+    Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="empty"; filename=""\r\n\r\n\r\n--${boundary}--\r\nepilogue --${boundary}\r\n`,
+    ),
   ])
 }
 
@@ -54,7 +69,11 @@ test('parts, headers and bodies come through byte for byte, however the input is
 
 test('a large body arriving in the same chunk as its headers streams through', async () => {
   const big = Buffer.alloc(300 * 1024, 0x61)
-  const whole = Buffer.concat([Buffer.from('--b\r\nContent-Disposition: form-data; name="big"; filename="big"\r\n\r\n'), big, Buffer.from('\r\n--b--')])
+  const whole = Buffer.concat([
+    Buffer.from('--b\r\nContent-Disposition: form-data; name="big"; filename="big"\r\n\r\n'),
+    big,
+    Buffer.from('\r\n--b--'),
+  ])
   const parts = await collect([whole], 'b')
   assert.equal(parts.length, 1)
   assert.ok(parts[0]!.body.equals(big))
@@ -69,7 +88,10 @@ test('a body without the closing delimiter is malformed', async () => {
 
 test('junk after a boundary and an unterminated header block are malformed', async () => {
   await assert.rejects(collect([Buffer.from('--b junk\r\n\r\nx\r\n--b--')], 'b'), /junk after a boundary/)
-  await assert.rejects(collect([Buffer.from('--b\r\nContent-Disposition: form-data; name="x"\r\n--b--')], 'b'), MultipartError)
+  await assert.rejects(
+    collect([Buffer.from('--b\r\nContent-Disposition: form-data; name="x"\r\n--b--')], 'b'),
+    MultipartError,
+  )
 })
 
 test('Content-Disposition: colon and equals x-attributes, quoted escapes, RFC 2231 names', () => {

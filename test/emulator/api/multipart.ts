@@ -165,7 +165,8 @@ class PartMachine {
         this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk])
         await this.advance()
         // Still waiting for the end of the header block: bound what is held.
-        if (this.pending.length > MAX_HEADER_BYTES) throw new MultipartError('Malformed multipart body: part headers too large')
+        if (this.pending.length > MAX_HEADER_BYTES)
+          throw new MultipartError('Malformed multipart body: part headers too large')
     }
   }
 
@@ -182,7 +183,8 @@ class PartMachine {
       const eol = this.pending.indexOf('\r\n')
       if (eol < 0) return
       // Only transport padding (spaces, tabs) may follow a boundary before its CRLF.
-      if (!/^[ \t]*$/.test(this.pending.subarray(0, eol).toString('latin1'))) throw new MultipartError('Malformed multipart body: junk after a boundary')
+      if (!/^[ \t]*$/.test(this.pending.subarray(0, eol).toString('latin1')))
+        throw new MultipartError('Malformed multipart body: junk after a boundary')
       this.pending = this.pending.subarray(eol + 2)
       this.state = 'headers'
     }
@@ -224,18 +226,25 @@ type Event = { kind: 'data'; chunk: Buffer } | { kind: 'boundary' }
  * the returned sink. Throws `MultipartError` for a malformed body (including a missing close
  * delimiter, which is how a truncated upload shows).
  */
-export async function parseMultipart(body: AsyncIterable<Buffer | string>, boundary: string, open: (head: PartHead) => Promise<PartSink>): Promise<void> {
+export async function parseMultipart(
+  body: AsyncIterable<Buffer | string>,
+  boundary: string,
+  open: (head: PartHead) => Promise<PartSink>,
+): Promise<void> {
   const machine = new PartMachine(open)
   let events: Event[] = []
   // The delimiter is CRLF + `--boundary`; the CRLF belongs to the delimiter, not the part body.
-  const search = new StreamSearch(Buffer.from(`\r\n--${boundary}`, 'latin1'), (isMatch, data, start, end, isSafeData) => {
-    if (data && end > start) {
-      const slice = data.subarray(start, end)
-      // Unsafe data is streamsearch's look-behind buffer, which it reuses: copy it.
-      events.push({ kind: 'data', chunk: isSafeData ? slice : Buffer.from(slice) })
-    }
-    if (isMatch) events.push({ kind: 'boundary' })
-  })
+  const search = new StreamSearch(
+    Buffer.from(`\r\n--${boundary}`, 'latin1'),
+    (isMatch, data, start, end, isSafeData) => {
+      if (data && end > start) {
+        const slice = data.subarray(start, end)
+        // Unsafe data is streamsearch's look-behind buffer, which it reuses: copy it.
+        events.push({ kind: 'data', chunk: isSafeData ? slice : Buffer.from(slice) })
+      }
+      if (isMatch) events.push({ kind: 'boundary' })
+    },
+  )
   const drain = async (): Promise<void> => {
     const batch = events
     events = []

@@ -6,4 +6,10 @@ import { repositoryRoutes } from './repository-routes.js'
 import { srcReadRoutes } from './src-read.js'
 import { userRoutes } from './user-routes.js'
 
-export const readRoutes: Route[] = [...userRoutes, ...repositoryRoutes, ...branchRoutes, ...srcReadRoutes, ...diffstatRoutes]
+export const readRoutes: Route[] = [
+  ...userRoutes,
+  ...repositoryRoutes,
+  ...branchRoutes,
+  ...srcReadRoutes,
+  ...diffstatRoutes,
+]

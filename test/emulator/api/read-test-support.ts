@@ -25,23 +25,41 @@ function authorization(auth: Auth): Record<string, string> {
 }
 
 /** GET `pathOrUrl` (`/2.0/…` on the API listener, or an absolute URL such as a `next` link). */
-export async function apiGet(emu: RunningEmulator, pathOrUrl: string, auth: Auth, init: { method?: string; redirect?: RequestRedirect } = {}): Promise<ReadResponse> {
+export async function apiGet(
+  emu: RunningEmulator,
+  pathOrUrl: string,
+  auth: Auth,
+  init: { method?: string; redirect?: RequestRedirect } = {},
+): Promise<ReadResponse> {
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${emu.info.apiUrl}${pathOrUrl}`
-  const res = await fetch(url, { method: init.method ?? 'GET', headers: authorization(auth), redirect: init.redirect ?? 'manual' })
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: authorization(auth),
+    redirect: init.redirect ?? 'manual',
+  })
   const body = Buffer.from(await res.arrayBuffer())
   const text = body.toString('utf8')
-  return { status: res.status, headers: res.headers, text, body, json: <T,>() => JSON.parse(text) as T }
+  return { status: res.status, headers: res.headers, text, body, json: <T>() => JSON.parse(text) as T }
 }
 
 /** GET that must answer `status`; returns the parsed body. */
-export async function getJson<T = Record<string, unknown>>(emu: RunningEmulator, path: string, auth: Auth, status = 200): Promise<T> {
+export async function getJson<T = Record<string, unknown>>(
+  emu: RunningEmulator,
+  path: string,
+  auth: Auth,
+  status = 200,
+): Promise<T> {
   const res = await apiGet(emu, path, auth)
   assert.equal(res.status, status, `GET ${path}: ${res.status} ${res.text}`)
   return res.json<T>()
 }
 
 /** Every value of a paginated collection, following `next` and nothing else (§4.2). */
-export async function collectPages<T = Record<string, unknown>>(emu: RunningEmulator, path: string, auth: Auth): Promise<{ values: T[]; pages: number; nextLinks: string[] }> {
+export async function collectPages<T = Record<string, unknown>>(
+  emu: RunningEmulator,
+  path: string,
+  auth: Auth,
+): Promise<{ values: T[]; pages: number; nextLinks: string[] }> {
   const values: T[] = []
   const nextLinks: string[] = []
   let url: string | undefined = path
@@ -66,7 +84,11 @@ export function errorMessage(res: ReadResponse): string {
 }
 
 /** Commits files to a branch as another user through the control endpoint; returns the new SHA. */
-export async function commitFiles(emu: RunningEmulator, files: Record<string, string>, options: { branch?: string; repository?: string; message?: string } = {}): Promise<string> {
+export async function commitFiles(
+  emu: RunningEmulator,
+  files: Record<string, string>,
+  options: { branch?: string; repository?: string; message?: string } = {},
+): Promise<string> {
   const result = await emu.control<{ hash: string }>('POST', '/commit', { files, ...options })
   return result.hash
 }
@@ -83,15 +105,27 @@ export interface TreeFile {
  * Commits files with exact modes straight into the bare repository (the control endpoint
  * writes plain files only), moving or creating `branch`; returns the new SHA.
  */
-export async function commitTree(emu: RunningEmulator, files: readonly TreeFile[], options: { branch?: string; repository?: string } = {}): Promise<string> {
+export async function commitTree(
+  emu: RunningEmulator,
+  files: readonly TreeFile[],
+  options: { branch?: string; repository?: string } = {},
+): Promise<string> {
   const repo = emu.server.world.repository(emu.info.workspace, options.repository ?? emu.info.repository.slug)
   assert.ok(repo, 'the repository exists')
   const git = emu.server.git(repo)
   const branch = options.branch ?? 'main'
   const parent = await git.branchTip(branch)
   const changes = []
-  for (const file of files) changes.push({ path: file.path, blob: await git.writeBlob(file.content), mode: file.mode ?? '100644' })
-  const sha = await git.createCommit({ parent, changes, deletions: [], message: `Add ${files.length} file(s)`, authorName: 'Robin Remote', authorEmail: 'robin@example.com' })
+  for (const file of files)
+    changes.push({ path: file.path, blob: await git.writeBlob(file.content), mode: file.mode ?? '100644' })
+  const sha = await git.createCommit({
+    parent,
+    changes,
+    deletions: [],
+    message: `Add ${files.length} file(s)`,
+    authorName: 'Robin Remote',
+    authorEmail: 'robin@example.com',
+  })
   assert.ok(await git.moveBranch(branch, sha, parent), `branch ${branch} moved`)
   return sha
 }

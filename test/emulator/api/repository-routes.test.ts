@@ -15,7 +15,12 @@ interface Repo {
   mainbranch: { name: string; type: string } | null
   owner: { uuid: string }
   project: { key: string; type: string }
-  links: { self: { href: string }; html: { href: string }; clone: { name: string; href: string }[]; branches: { href: string } }
+  links: {
+    self: { href: string }
+    html: { href: string }
+    clone: { name: string; href: string }[]
+    branches: { href: string }
+  }
 }
 
 const names = (page: { values: Repo[] }): string[] => page.values.map((r) => r.slug)
@@ -34,7 +39,10 @@ test('GET /2.0/repositories/{workspace}/{repo_slug} carries the §4.5 fields fro
   assert.equal(repo.owner.uuid, emu.server.world.workspace('pail-demo')!.uuid)
   assert.equal(repo.links.self.href, `${emu.info.apiUrl}/2.0/repositories/pail-demo/handbook`)
   assert.equal(repo.links.html.href, `${emu.info.webUrl}/pail-demo/handbook`)
-  assert.deepEqual(repo.links.clone.find((c) => c.name === 'https'), { name: 'https', href: `${emu.info.webUrl}/pail-demo/handbook.git` })
+  assert.deepEqual(
+    repo.links.clone.find((c) => c.name === 'https'),
+    { name: 'https', href: `${emu.info.webUrl}/pail-demo/handbook.git` },
+  )
   assert.equal(repo.links.clone.find((c) => c.name === 'https')!.href, emu.info.repository.cloneUrl)
   const record = emu.server.world.repository('pail-demo', 'handbook')!
   assert.equal(repo.size, await emu.server.git(record).sizeBytes())
@@ -46,10 +54,16 @@ test('mainbranch follows git HEAD; an empty repository reports null unless the s
   const token = await emu.oauthToken(['repository'])
   await commitFiles(emu, { 'x.txt': 'x' }, { branch: 'develop' })
   await emu.server.git(emu.server.world.repository('pail-demo', 'handbook')!).setHeadBranch('develop')
-  assert.deepEqual((await getJson<Repo>(emu, '/2.0/repositories/pail-demo/handbook', token)).mainbranch, { name: 'develop', type: 'branch' })
+  assert.deepEqual((await getJson<Repo>(emu, '/2.0/repositories/pail-demo/handbook', token)).mainbranch, {
+    name: 'develop',
+    type: 'branch',
+  })
   assert.equal((await getJson<Repo>(emu, '/2.0/repositories/pail-demo/empty-repo', token)).mainbranch, null)
   await emu.control('PATCH', '/settings', { emptyRepositoryMainbranch: 'head' })
-  assert.deepEqual((await getJson<Repo>(emu, '/2.0/repositories/pail-demo/empty-repo', token)).mainbranch, { name: 'main', type: 'branch' })
+  assert.deepEqual((await getJson<Repo>(emu, '/2.0/repositories/pail-demo/empty-repo', token)).mainbranch, {
+    name: 'main',
+    type: 'branch',
+  })
 })
 
 test('workspace and repository may be given as URL-encoded {uuid}s, or {} plus the repository uuid', async (t) => {
@@ -58,7 +72,12 @@ test('workspace and repository may be given as URL-encoded {uuid}s, or {} plus t
   const record = emu.server.world.repository('pail-demo', 'handbook')!
   const wsUuid = encodeURIComponent(emu.server.world.workspace('pail-demo')!.uuid)
   const repoUuid = encodeURIComponent(record.uuid)
-  for (const path of [`/2.0/repositories/${wsUuid}/handbook`, `/2.0/repositories/pail-demo/${repoUuid}`, `/2.0/repositories/${wsUuid}/${repoUuid}`, `/2.0/repositories/%7B%7D/${repoUuid}`]) {
+  for (const path of [
+    `/2.0/repositories/${wsUuid}/handbook`,
+    `/2.0/repositories/pail-demo/${repoUuid}`,
+    `/2.0/repositories/${wsUuid}/${repoUuid}`,
+    `/2.0/repositories/%7B%7D/${repoUuid}`,
+  ]) {
     assert.equal((await getJson<Repo>(emu, path, token)).uuid, record.uuid, path)
   }
   assert.equal((await getJson<{ size: number }>(emu, `/2.0/repositories/${wsUuid}`, token)).size, 3)
@@ -71,14 +90,18 @@ test('a private repository the caller cannot read is a 403', async (t) => {
   const emu = await useEmulator(t)
   const robin = await emu.oauthToken(['repository'], { email: emu.info.otherUser.email })
   assert.equal((await apiGet(emu, '/2.0/repositories/pail-demo/empty-repo', robin)).status, 403)
-  assert.equal((await apiGet(emu, '/2.0/repositories/pail-demo/empty-repo', emu.info.repositoryAccessToken)).status, 403)
+  assert.equal(
+    (await apiGet(emu, '/2.0/repositories/pail-demo/empty-repo', emu.info.repositoryAccessToken)).status,
+    403,
+  )
 })
 
 test('GET /2.0/repositories/{workspace} filters by role, q and sort; unknown workspace is a 404 (§4.5)', async (t) => {
   const emu = await useEmulator(t)
   const alex = await emu.oauthToken(['repository'])
   const robin = await emu.oauthToken(['repository'], { email: emu.info.otherUser.email })
-  const list = async (token: string, query = ''): Promise<string[]> => names(await getJson<{ values: Repo[] }>(emu, `/2.0/repositories/pail-demo${query}`, token))
+  const list = async (token: string, query = ''): Promise<string[]> =>
+    names(await getJson<{ values: Repo[] }>(emu, `/2.0/repositories/pail-demo${query}`, token))
   assert.deepEqual(await list(alex), ['handbook', 'empty-repo', 'read-only'])
   // Robin: write on handbook, admin on read-only, nothing on the (private) empty repository.
   assert.deepEqual(await list(robin), ['handbook', 'read-only'])

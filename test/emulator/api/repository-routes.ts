@@ -28,7 +28,8 @@ function gone(): never {
 function getWorkspace(ctx: RequestContext): void {
   const credential = authorizeOperation(ctx, operation('GET', '/workspaces/{workspace}'))
   const ws = workspaceParam(ctx)
-  if (credential.kind.endsWith('access-token') && credential.record.workspace !== ws.slug) throw noSuchWorkspace(ctx.params.workspace!)
+  if (credential.kind.endsWith('access-token') && credential.record.workspace !== ws.slug)
+    throw noSuchWorkspace(ctx.params.workspace!)
   sendJson(ctx.res, 200, workspaceJson(ctx.emulator, ws))
 }
 
@@ -41,7 +42,13 @@ const RANK: Record<RepositoryPermission, number> = { read: 1, write: 2, admin: 3
  * every repository of a workspace the caller owns (administers). Without `role`, every
  * repository the caller can see: its own and the public ones.
  */
-function visible(emulator: Emulator, credential: Credential, ws: Workspace, repo: Repository, role: Role | null): boolean {
+function visible(
+  emulator: Emulator,
+  credential: Credential,
+  ws: Workspace,
+  repo: Repository,
+  role: Role | null,
+): boolean {
   const permission = permissionOn(emulator, credential, repo)
   switch (role) {
     case null:
@@ -65,7 +72,9 @@ async function listRepositories(ctx: RequestContext): Promise<void> {
     throw new ApiError(400, 'Invalid role', { detail: `role must be one of ${ROLES.join(', ')}.` })
   }
   const role = roleParam as Role | null
-  const repos = ctx.emulator.world.data.repositories.filter((repo) => repo.workspace === ws.slug && visible(ctx.emulator, credential, ws, repo, role))
+  const repos = ctx.emulator.world.data.repositories.filter(
+    (repo) => repo.workspace === ws.slug && visible(ctx.emulator, credential, ws, repo, role),
+  )
   sendListing(ctx, await Promise.all(repos.map((repo) => repositoryJson(ctx.emulator, repo))))
 }
 

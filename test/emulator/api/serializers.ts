@@ -74,7 +74,10 @@ export function userSummaryJson(emulator: Emulator, user: User): Record<string, 
 export function workspaceBaseJson(emulator: Emulator, ws: Workspace): Record<string, unknown> {
   const slug = encodeURIComponent(ws.slug)
   return {
-    links: { avatar: link(`${emulator.apiUrl}/workspaces/${slug}/avatar/`), self: link(`${emulator.apiUrl}/2.0/workspaces/${slug}`) },
+    links: {
+      avatar: link(`${emulator.apiUrl}/workspaces/${slug}/avatar/`),
+      self: link(`${emulator.apiUrl}/2.0/workspaces/${slug}`),
+    },
     slug: ws.slug,
     type: 'workspace_base',
     uuid: ws.uuid,
@@ -115,7 +118,11 @@ function workspaceSummaryJson(emulator: Emulator, ws: Workspace): Record<string,
     uuid: ws.uuid,
     name: ws.name,
     slug: ws.slug,
-    links: { avatar: link(`${emulator.apiUrl}/workspaces/${slug}/avatar/`), html: link(`${emulator.webUrl}/${slug}/`), self: link(`${emulator.apiUrl}/2.0/workspaces/${slug}`) },
+    links: {
+      avatar: link(`${emulator.apiUrl}/workspaces/${slug}/avatar/`),
+      html: link(`${emulator.webUrl}/${slug}/`),
+      self: link(`${emulator.apiUrl}/2.0/workspaces/${slug}`),
+    },
   }
 }
 
@@ -142,13 +149,23 @@ function derivedUuid(text: string): string {
 
 function projectJson(emulator: Emulator, ws: Workspace, key: string): Record<string, unknown> {
   const base = `${emulator.webUrl}/${encodeURIComponent(ws.slug)}/workspace/projects/${encodeURIComponent(key)}`
-  return { type: 'project', key, uuid: derivedUuid(`${ws.uuid}/${key}`), name: key, links: { html: link(base), avatar: link(`${base}/avatar/32`) } }
+  return {
+    type: 'project',
+    key,
+    uuid: derivedUuid(`${ws.uuid}/${key}`),
+    name: key,
+    links: { html: link(base), avatar: link(`${base}/avatar/32`) },
+  }
 }
 
 /** `{type, name, full_name, uuid, links{self, html, avatar}}`, the repository embedded in commits. */
 export function repositorySummaryJson(emulator: Emulator, repo: Repository): Record<string, unknown> {
   return {
-    links: { self: link(repoApiBase(emulator, repo)), html: link(repoWebBase(emulator, repo)), avatar: link(`${emulator.webUrl}/ravatar/${encodeURIComponent(repo.uuid)}?ts=default`) },
+    links: {
+      self: link(repoApiBase(emulator, repo)),
+      html: link(repoWebBase(emulator, repo)),
+      avatar: link(`${emulator.webUrl}/ravatar/${encodeURIComponent(repo.uuid)}?ts=default`),
+    },
     type: 'repository',
     name: repo.name,
     full_name: `${repo.workspace}/${repo.slug}`,
@@ -167,7 +184,10 @@ export async function repositoryJson(emulator: Emulator, repo: Repository): Prom
   const web = repoWebBase(emulator, repo)
   const empty = await git.isEmpty()
   // UNCONFIRMED: what an empty repository reports as `mainbranch` (settings.emptyRepositoryMainbranch).
-  const mainbranch = empty && emulator.settings.emptyRepositoryMainbranch === 'null' ? null : { name: await git.headBranch(), type: 'branch' }
+  const mainbranch =
+    empty && emulator.settings.emptyRepositoryMainbranch === 'null'
+      ? null
+      : { name: await git.headBranch(), type: 'branch' }
   const host = new URL(emulator.webUrl).hostname
   return {
     type: 'repository',

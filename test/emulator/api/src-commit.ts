@@ -15,7 +15,11 @@ export async function writeBlobs(git: GitRepository, plan: CommitPlan): Promise<
   const changes: FileChange[] = []
   for (const upload of plan.uploads.values()) {
     // A link's blob is its target path; the part's attributes alone decide the mode (§3).
-    changes.push({ path: upload.path, blob: await git.writeBlobFromFile(upload.file), mode: upload.attribute ? MODES[upload.attribute] : '100644' })
+    changes.push({
+      path: upload.path,
+      blob: await git.writeBlobFromFile(upload.file),
+      mode: upload.attribute ? MODES[upload.attribute] : '100644',
+    })
   }
   return changes
 }
@@ -27,7 +31,10 @@ function stale(settings: EmulatorSettings): ApiError {
 
 /** The §4.1 "Commit not found" body observed in a public fixture; the status is UNCONFIRMED (§3). */
 function unknownParent(sha: string, settings: EmulatorSettings): ApiError {
-  return new ApiError(settings.unknownParentStatus, 'Commit not found', { data: { shas: [sha] }, topLevelData: { shas: [sha] } })
+  return new ApiError(settings.unknownParentStatus, 'Commit not found', {
+    data: { shas: [sha] },
+    topLevelData: { shas: [sha] },
+  })
 }
 
 async function resolveParent(git: GitRepository, sha: string, settings: EmulatorSettings): Promise<string> {
@@ -47,13 +54,21 @@ async function typeAt(git: GitRepository, commit: string, path: string): Promise
 }
 
 /** Deletions of paths the base really has as files; the others per `deleteOfMissingPath` (UNCONFIRMED §3). */
-async function effectiveDeletions(git: GitRepository, base: string | null, plan: CommitPlan, settings: EmulatorSettings): Promise<string[]> {
+async function effectiveDeletions(
+  git: GitRepository,
+  base: string | null,
+  plan: CommitPlan,
+  settings: EmulatorSettings,
+): Promise<string[]> {
   const out: string[] = []
   for (const path of plan.deletions) {
     // Choice: `files=` names files; a directory path counts as a missing file, not a recursive delete.
     const present = base !== null && (await typeAt(git, base, path)) === 'blob'
     if (present) out.push(path)
-    else if (settings.deleteOfMissingPath === 'error') throw new ApiError(400, `Cannot delete "${path}": no such file`, { fields: { files: [`${path} does not exist.`] } })
+    else if (settings.deleteOfMissingPath === 'error')
+      throw new ApiError(400, `Cannot delete "${path}": no such file`, {
+        fields: { files: [`${path} does not exist.`] },
+      })
   }
   return out
 }
@@ -80,19 +95,37 @@ async function listing(git: GitRepository, commit: string): Promise<Map<string, 
  * (`.git ` and other NTFS-protected names) and silently lets a file replace a directory or a
  * directory a file, which `fileDirectoryConflict` (UNCONFIRMED §3) may refuse.
  */
-async function verifyTree(git: GitRepository, base: string | null, sha: string, changes: FileChange[], deletions: string[], settings: EmulatorSettings): Promise<void> {
+async function verifyTree(
+  git: GitRepository,
+  base: string | null,
+  sha: string,
+  changes: FileChange[],
+  deletions: string[],
+  settings: EmulatorSettings,
+): Promise<void> {
   const tree = await listing(git, sha)
   const uploaded = new Set(changes.map((c) => c.path))
-  const related = (path: string): boolean => [...uploaded].some((p) => p !== path && (p.startsWith(`${path}/`) || path.startsWith(`${p}/`)))
+  const related = (path: string): boolean =>
+    [...uploaded].some((p) => p !== path && (p.startsWith(`${path}/`) || path.startsWith(`${p}/`)))
   for (const change of changes) {
     if (tree.get(change.path) === `${change.mode} ${change.blob}`) continue
     if (settings.fileDirectoryConflict === 'replace' && related(change.path)) continue
-    throw new ApiError(400, `Invalid path: "${change.path}" is not accepted by git`, { fields: { path: [`${change.path} is not a valid repository path.`] } })
+    throw new ApiError(400, `Invalid path: "${change.path}" is not accepted by git`, {
+      fields: { path: [`${change.path} is not a valid repository path.`] },
+    })
   }
   if (settings.fileDirectoryConflict === 'error' && base !== null) {
-    const removed = (await runGit(git.gitDir, ['diff-tree', '-r', '-z', '--no-renames', '--diff-filter=D', '--name-only', base, sha])).toString('utf8').split('\0').filter(Boolean)
+    const removed = (
+      await runGit(git.gitDir, ['diff-tree', '-r', '-z', '--no-renames', '--diff-filter=D', '--name-only', base, sha])
+    )
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean)
     const lost = removed.find((path) => !deletions.includes(path))
-    if (lost !== undefined) throw new ApiError(400, `Path conflict: the upload would remove "${lost}", which the request does not delete`, { fields: { path: ['A file cannot also be a directory.'] } })
+    if (lost !== undefined)
+      throw new ApiError(400, `Path conflict: the upload would remove "${lost}", which the request does not delete`, {
+        fields: { path: ['A file cannot also be a directory.'] },
+      })
   }
 }
 
@@ -136,26 +169,44 @@ async function place(git: GitRepository, plan: CommitPlan, settings: EmulatorSet
   }
   // New branch: on top of the parent, else a child of the main branch's tip (main not advanced).
   const base = parent ?? (await git.branchTip(main))
-  if (base === null) throw new ApiError(400, 'This API cannot be used to create additional root commits in non-empty repositories.')
+  if (base === null)
+    throw new ApiError(400, 'This API cannot be used to create additional root commits in non-empty repositories.')
   // §3/§8.1.6: a name nesting with an existing branch gave decap-cms a 500 "Something went wrong".
   if (await refHierarchyConflict(git, target)) throw new ApiError(500, 'Something went wrong')
   return { target, base, expected: null, existing: false }
 }
 
 /** Creates the commit and moves the branch; returns the new commit's SHA. */
-export async function commitPlan(git: GitRepository, plan: CommitPlan, changes: FileChange[], settings: EmulatorSettings): Promise<string> {
+export async function commitPlan(
+  git: GitRepository,
+  plan: CommitPlan,
+  changes: FileChange[],
+  settings: EmulatorSettings,
+): Promise<string> {
   return git.exclusive(async () => {
     const wasEmpty = await git.isEmpty()
     const where = await place(git, plan, settings)
     const deletions = await effectiveDeletions(git, where.base, plan, settings)
-    const sha = await git.createCommit({ parent: where.base, changes, deletions, message: plan.message, authorName: plan.author.name, authorEmail: plan.author.email })
+    const sha = await git.createCommit({
+      parent: where.base,
+      changes,
+      deletions,
+      message: plan.message,
+      authorName: plan.author.name,
+      authorEmail: plan.author.email,
+    })
     await verifyTree(git, where.base, sha, changes, deletions, settings)
-    if (where.existing && settings.emptyCommitOnExistingBranch === 'error' && (await treeOf(git, sha)) === (await treeOf(git, where.base!))) {
+    if (
+      where.existing &&
+      settings.emptyCommitOnExistingBranch === 'error' &&
+      (await treeOf(git, sha)) === (await treeOf(git, where.base!))
+    ) {
       throw new ApiError(400, 'No changes to commit.')
     }
     // Compare-and-swap: a git push that moved the branch meanwhile makes this a lost race.
     if (!(await git.moveBranch(where.target, sha, where.expected))) throw stale(settings)
-    if (wasEmpty && plan.branch !== null && plan.branch !== (await git.headBranch())) await git.setHeadBranch(plan.branch)
+    if (wasEmpty && plan.branch !== null && plan.branch !== (await git.headBranch()))
+      await git.setHeadBranch(plan.branch)
     return sha
   })
 }

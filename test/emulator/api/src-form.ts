@@ -52,7 +52,8 @@ function isMeta(name: string): name is MetaField {
  */
 export function normalisePath(raw: string): string {
   const path = raw.startsWith('/') ? raw.slice(1) : raw
-  const bad = (why: string): ApiError => new ApiError(400, `Invalid path: ${why}`, { fields: { path: [`"${raw}" ${why}.`] } })
+  const bad = (why: string): ApiError =>
+    new ApiError(400, `Invalid path: ${why}`, { fields: { path: [`"${raw}" ${why}.`] } })
   if (path === '') throw bad('is empty')
   if (path.includes('\0')) throw bad('contains a NUL character')
   if (/^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\')) throw bad('is an absolute Windows path')
@@ -138,7 +139,7 @@ export class FormCollector {
     return {
       write: async (chunk) => {
         // write(2) may take fewer bytes than offered; loop until the chunk is on disk.
-        for (let done = 0; done < chunk.length; ) done += (await handle.write(chunk, done)).bytesWritten
+        for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done)).bytesWritten
       },
       end: async () => {
         this.handles.delete(handle)

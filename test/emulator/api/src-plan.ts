@@ -43,7 +43,10 @@ export function parseAuthor(raw: string): Identity | null {
 export function defaultAuthor(credential: Credential, settings: EmulatorSettings): Identity {
   if (credential.user) return { name: credential.user.displayName, email: credential.user.email }
   const standIn = settings.accessTokenAuthor === '' ? null : parseAuthor(settings.accessTokenAuthor)
-  if (!standIn) throw new ApiError(400, 'Commits cannot be created anonymously; send an author.', { fields: { author: ['This field is required.'] } })
+  if (!standIn)
+    throw new ApiError(400, 'Commits cannot be created anonymously; send an author.', {
+      fields: { author: ['This field is required.'] },
+    })
   return standIn
 }
 
@@ -53,13 +56,18 @@ function chooseAuthor(values: string[], credential: Credential, settings: Emulat
   const parsed = parseAuthor(raw)
   if (parsed) return parsed
   if (settings.malformedAuthor === 'fallback') return defaultAuthor(credential, settings)
-  throw new ApiError(400, 'Invalid author; use the form "Full Name <email@example.com>".', { fields: { author: ['Expected "Name <email>".'] } })
+  throw new ApiError(400, 'Invalid author; use the form "Full Name <email@example.com>".', {
+    fields: { author: ['Expected "Name <email>".'] },
+  })
 }
 
 function chooseParent(values: string[]): string | null {
   const shas = values.flatMap((v) => v.split(/[\s,]+/)).filter((v) => v !== '')
   // "Support for specifying multiple parent commits is deprecated … Only a single SHA1 is accepted." (§3)
-  if (shas.length > 1) throw new ApiError(400, 'Only a single parent commit is supported.', { fields: { parents: ['Only a single SHA1 is accepted.'] } })
+  if (shas.length > 1)
+    throw new ApiError(400, 'Only a single parent commit is supported.', {
+      fields: { parents: ['Only a single SHA1 is accepted.'] },
+    })
   return shas[0] ?? null
 }
 
@@ -79,15 +87,24 @@ async function isBranchName(git: GitRepository, name: string): Promise<boolean> 
 
 async function chooseBranch(values: string[], git: GitRepository): Promise<string | null> {
   // "The branch field cannot be repeated." (§3)
-  if (values.length > 1) throw new ApiError(400, 'The branch field cannot be repeated.', { fields: { branch: ['This field cannot be repeated.'] } })
+  if (values.length > 1)
+    throw new ApiError(400, 'The branch field cannot be repeated.', {
+      fields: { branch: ['This field cannot be repeated.'] },
+    })
   const name = values[0]
   if (name === undefined) return null
-  if (!(await isBranchName(git, name))) throw new ApiError(400, `Invalid branch name: ${name}`, { fields: { branch: ['Not a valid branch name.'] } })
+  if (!(await isBranchName(git, name)))
+    throw new ApiError(400, `Invalid branch name: ${name}`, { fields: { branch: ['Not a valid branch name.'] } })
   return name
 }
 
 /** Builds the plan, or throws the 400 the first bad field earns. */
-export async function planCommit(form: SrcForm, credential: Credential, settings: EmulatorSettings, git: GitRepository): Promise<CommitPlan> {
+export async function planCommit(
+  form: SrcForm,
+  credential: Credential,
+  settings: EmulatorSettings,
+  git: GitRepository,
+): Promise<CommitPlan> {
   const branch = await chooseBranch(form.meta.branch, git)
   const parent = chooseParent(form.meta.parents)
   const author = chooseAuthor(form.meta.author, credential, settings)
@@ -110,7 +127,10 @@ export async function planCommit(form: SrcForm, credential: Credential, settings
       const segments = path.split('/')
       for (let i = 1; i < segments.length; i++) {
         const ancestor = segments.slice(0, i).join('/')
-        if (uploads.has(ancestor)) throw new ApiError(400, `Path conflict: "${path}" lies under the uploaded file "${ancestor}"`, { fields: { path: ['A file cannot also be a directory.'] } })
+        if (uploads.has(ancestor))
+          throw new ApiError(400, `Path conflict: "${path}" lies under the uploaded file "${ancestor}"`, {
+            fields: { path: ['A file cannot also be a directory.'] },
+          })
       }
     }
   }

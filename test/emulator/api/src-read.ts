@@ -47,9 +47,11 @@ function maxDepth(ctx: RequestContext): number {
   const raw = ctx.url.searchParams.get('max_depth')
   if (raw === null) return 1
   const depth = Number(raw)
-  if (!Number.isInteger(depth) || depth < 1) throw new ApiError(400, 'Invalid max_depth', { detail: 'max_depth must be a positive integer.' })
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new ApiError(400, 'Invalid max_depth', { detail: 'max_depth must be a positive integer.' })
   // §4.7: "If the max_depth parameter is specified to be too large, the call will time out and return a 555."
-  if (depth > ctx.emulator.settings.maxDepthBeforeTimeout) throw new ApiError(555, ctx.emulator.settings.maxDepthTimeoutMessage)
+  if (depth > ctx.emulator.settings.maxDepthBeforeTimeout)
+    throw new ApiError(555, ctx.emulator.settings.maxDepthTimeoutMessage)
   return depth
 }
 
@@ -57,7 +59,9 @@ function maxDepth(ctx: RequestContext): number {
 async function sendRaw(ctx: RequestContext, git: GitRepository, entry: TreeEntry): Promise<void> {
   const attributes = await entryAttributes(git, entry)
   // "an empty __init__.py always returns the same ETag, regardless on the directory it lives in, or the commit"
-  const etag = `"${createHash('sha1').update(`${entry.sha}\0${attributes.join(',')}`).digest('hex')}"`
+  const etag = `"${createHash('sha1')
+    .update(`${entry.sha}\0${attributes.join(',')}`)
+    .digest('hex')}"`
   const headers: Record<string, string | number> = {
     'content-type': contentTypeFor(entry.path, ctx.emulator.settings.srcDefaultContentType),
     'content-disposition': 'attachment',
@@ -95,7 +99,8 @@ function repositoryPath(ctx: RequestContext): { path: string; trailingSlash: boo
   if (ENCODED_SLASH.test(ctx.rawParams.path!)) throw noSuchFile(decoded)
   const trailingSlash = decoded === '' || decoded.endsWith('/')
   const path = decoded.replace(/\/+$/, '')
-  if (path !== '' && path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) throw noSuchFile(path)
+  if (path !== '' && path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    throw noSuchFile(path)
   return { path, trailingSlash }
 }
 

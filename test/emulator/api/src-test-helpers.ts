@@ -25,7 +25,9 @@ export function multipart(parts: PartSpec[]): { body: Buffer; contentType: strin
   const boundary = `----pail${randomBytes(12).toString('hex')}`
   const chunks: Buffer[] = []
   for (const part of parts) {
-    const disposition = part.disposition ?? `form-data; name="${part.name ?? ''}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}${part.extra ?? ''}`
+    const disposition =
+      part.disposition ??
+      `form-data; name="${part.name ?? ''}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}${part.extra ?? ''}`
     const head = [`--${boundary}`, `Content-Disposition: ${disposition}`, ...(part.headers ?? [])].join('\r\n')
     chunks.push(Buffer.from(`${head}\r\n\r\n`, 'utf8'), Buffer.from(part.body), Buffer.from('\r\n'))
   }
@@ -51,9 +53,21 @@ export interface PostResult {
 }
 
 /** POSTs a body to `/2.0/repositories/{workspace}/{slug}/src{query}`; `token` is a Bearer token or a whole `Basic …` value. */
-export async function postSrc(emu: RunningEmulator, token: string, input: { body: Buffer | string; contentType: string }, target: { workspace?: string; slug?: string; query?: string } = {}): Promise<PostResult> {
+export async function postSrc(
+  emu: RunningEmulator,
+  token: string,
+  input: { body: Buffer | string; contentType: string },
+  target: { workspace?: string; slug?: string; query?: string } = {},
+): Promise<PostResult> {
   const url = `${emu.info.apiUrl}/2.0/repositories/${target.workspace ?? 'pail-demo'}/${target.slug ?? 'handbook'}/src${target.query ?? ''}`
-  const res = await fetch(url, { method: 'POST', headers: { authorization: token.startsWith('Basic ') ? token : `Bearer ${token}`, 'content-type': input.contentType }, body: typeof input.body === 'string' ? input.body : new Uint8Array(input.body) })
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: token.startsWith('Basic ') ? token : `Bearer ${token}`,
+      'content-type': input.contentType,
+    },
+    body: typeof input.body === 'string' ? input.body : new Uint8Array(input.body),
+  })
   const text = await res.text()
   let message: string | null = null
   if (text.startsWith('{')) message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? null

@@ -48,27 +48,55 @@ function needsQuoting(bytes: Buffer): boolean {
   return bytes.some((b) => b < 0x20 || b === 0x22 || b === 0x5c || b >= 0x7f)
 }
 
-const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x22: '\\"', 0x5c: '\\\\' }
+const C_ESCAPES: Record<number, string> = {
+  7: '\\a',
+  8: '\\b',
+  9: '\\t',
+  10: '\\n',
+  11: '\\v',
+  12: '\\f',
+  13: '\\r',
+  0x22: '\\"',
+  0x5c: '\\\\',
+}
 
 /** The path as `git diff` prints it: unchanged, or C-quoted with octal bytes (git's `quote_c_style`). */
 export function gitQuotedPath(path: string): string {
   const bytes = Buffer.from(path, 'utf8')
   if (!needsQuoting(bytes)) return path
   let out = '"'
-  for (const b of bytes) out += C_ESCAPES[b] ?? (b < 0x20 || b >= 0x7f ? `\\${b.toString(8).padStart(3, '0')}` : String.fromCharCode(b))
+  for (const b of bytes)
+    out += C_ESCAPES[b] ?? (b < 0x20 || b >= 0x7f ? `\\${b.toString(8).padStart(3, '0')}` : String.fromCharCode(b))
   return `${out}"`
 }
 
 /** The `links` of a src object; directories end in a slash, the root is `…/src/{sha}/`. */
-function srcLinks(emulator: Emulator, repo: Repository, sha: string, path: string, directory: boolean): Record<string, unknown> {
+function srcLinks(
+  emulator: Emulator,
+  repo: Repository,
+  sha: string,
+  path: string,
+  directory: boolean,
+): Record<string, unknown> {
   const self = `${repoApiBase(emulator, repo)}/src/${sha}/${encodePath(path)}${directory && path !== '' ? '/' : ''}`
   return { self: link(self), meta: link(`${self}?format=meta`) }
 }
 
 /** One `commit_file` or `commit_directory` object for an entry of commit `sha`. */
-export async function entryJson(emulator: Emulator, repo: Repository, sha: string, entry: TreeEntry): Promise<Record<string, unknown>> {
+export async function entryJson(
+  emulator: Emulator,
+  repo: Repository,
+  sha: string,
+  entry: TreeEntry,
+): Promise<Record<string, unknown>> {
   const commit = commitRefJson(emulator, repo, sha)
-  if (entry.type === 'tree') return { path: entry.path, type: 'commit_directory', links: srcLinks(emulator, repo, sha, entry.path, true), commit }
+  if (entry.type === 'tree')
+    return {
+      path: entry.path,
+      type: 'commit_directory',
+      links: srcLinks(emulator, repo, sha, entry.path, true),
+      commit,
+    }
   const git = emulator.git(repo)
   return {
     links: srcLinks(emulator, repo, sha, entry.path, false),
@@ -86,7 +114,12 @@ export async function entryJson(emulator: Emulator, repo: Repository, sha: strin
  * order, then level 2 in the order of their parents, and so on. Sorting git's depth-first
  * listing stably by depth gives exactly that order.
  */
-export async function walkDirectory(git: GitRepository, sha: string, dir: string, maxDepth: number): Promise<TreeEntry[]> {
+export async function walkDirectory(
+  git: GitRepository,
+  sha: string,
+  dir: string,
+  maxDepth: number,
+): Promise<TreeEntry[]> {
   if (maxDepth <= 1) return git.listTree(sha, dir)
   const base = dir === '' ? 0 : dir.split('/').length
   return (await git.listTree(sha, dir, true))
@@ -97,8 +130,14 @@ export async function walkDirectory(git: GitRepository, sha: string, dir: string
 }
 
 /** Serializes entries a few at a time (binary detection reads each blob's first bytes). */
-export async function entriesJson(emulator: Emulator, repo: Repository, sha: string, entries: readonly TreeEntry[]): Promise<Record<string, unknown>[]> {
+export async function entriesJson(
+  emulator: Emulator,
+  repo: Repository,
+  sha: string,
+  entries: readonly TreeEntry[],
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = []
-  for (let i = 0; i < entries.length; i += 8) out.push(...(await Promise.all(entries.slice(i, i + 8).map((entry) => entryJson(emulator, repo, sha, entry)))))
+  for (let i = 0; i < entries.length; i += 8)
+    out.push(...(await Promise.all(entries.slice(i, i + 8).map((entry) => entryJson(emulator, repo, sha, entry)))))
   return out
 }

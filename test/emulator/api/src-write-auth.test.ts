@@ -23,14 +23,21 @@ test('POST /src: refusals, credentials and authors', async (t) => {
     }
     assert.equal((await postSrc(emu, token, { body: '--x--', contentType: 'multipart/form-data' })).status, 400)
     const truncated = multipart([{ name: 'a.txt', filename: 'a.txt', body: 'never committed' }])
-    const cut = await postSrc(emu, token, { body: truncated.body.subarray(0, truncated.body.length - 20), contentType: truncated.contentType })
+    const cut = await postSrc(emu, token, {
+      body: truncated.body.subarray(0, truncated.body.length - 20),
+      contentType: truncated.contentType,
+    })
     assert.equal(cut.status, 400)
     assert.match(cut.message ?? '', /Malformed multipart body/)
     assert.equal(await tipOf(handbook, 'main'), before)
   })
 
   await t.test('credentials: none is 401, a missing scope 403, read-only 403, unknown repository 404', async () => {
-    const anonymous = await fetch(`${emu.info.apiUrl}/2.0/repositories/pail-demo/handbook/src`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' })
+    const anonymous = await fetch(`${emu.info.apiUrl}/2.0/repositories/pail-demo/handbook/src`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=b',
+    })
     assert.equal(anonymous.status, 401)
     const narrow = await postSrc(emu, await emu.oauthToken(['account', 'repository']), urlencoded([['a', 'b']]))
     assert.equal(narrow.status, 403)
@@ -54,7 +61,14 @@ test('POST /src: refusals, credentials and authors', async (t) => {
     const res = await postSrc(emu, rat, urlencoded([['by-token.txt', 'x']]))
     assert.equal(res.status, 201)
     assert.equal(await g(handbook, 'log', '-1', '--format=%an <%ae>', res.sha!), emu.server.settings.accessTokenAuthor)
-    const chosen = await postSrc(emu, rat, urlencoded([['author', 'CI Bot <ci@example.com>'], ['by-token.txt', 'y']]))
+    const chosen = await postSrc(
+      emu,
+      rat,
+      urlencoded([
+        ['author', 'CI Bot <ci@example.com>'],
+        ['by-token.txt', 'y'],
+      ]),
+    )
     assert.equal(await g(handbook, 'log', '-1', '--format=%an <%ae>', chosen.sha!), 'CI Bot <ci@example.com>')
     const other = await postSrc(emu, rat, urlencoded([['a', 'b']]), { slug: 'empty-repo' })
     assert.ok(other.status === 403 || other.status === 404, String(other.status))
@@ -66,7 +80,19 @@ test('POST /src: refusals, credentials and authors', async (t) => {
     await emu.control('PATCH', '/settings', { accessTokenAuthor: '' })
     const rat = emu.info.repositoryAccessToken
     assert.equal((await postSrc(emu, rat, urlencoded([['x', 'x']]))).status, 400)
-    assert.equal((await postSrc(emu, rat, urlencoded([['author', 'Named <n@example.com>'], ['x', 'x']]))).status, 201)
+    assert.equal(
+      (
+        await postSrc(
+          emu,
+          rat,
+          urlencoded([
+            ['author', 'Named <n@example.com>'],
+            ['x', 'x'],
+          ]),
+        )
+      ).status,
+      201,
+    )
   })
 
   await t.test('an Atlassian API token (Basic, email) commits as its user', async () => {
@@ -74,24 +100,51 @@ test('POST /src: refusals, credentials and authors', async (t) => {
     const basic = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`
     const res = await postSrc(emu, basic, urlencoded([['api.txt', 'x']]))
     assert.equal(res.status, 201)
-    assert.equal(await g(handbook, 'log', '-1', '--format=%an <%ae>', res.sha!), `${emu.info.user.displayName} <${emu.info.user.email}>`)
+    assert.equal(
+      await g(handbook, 'log', '-1', '--format=%an <%ae>', res.sha!),
+      `${emu.info.user.displayName} <${emu.info.user.email}>`,
+    )
   })
 
   await t.test('a malformed author is a 400, or the default author by setting', async (tt) => {
     tt.after(() => emu.control('PATCH', '/settings', { malformedAuthor: 'error' }))
     const dir = await freshRepo(emu, 'authors')
     for (const author of ['Just A Name', 'no@brackets.example', '<only@email.example>', 'Two <a@x> <b@x>']) {
-      const res = await postSrc(emu, token, urlencoded([['author', author], ['x', 'x']]), { slug: 'authors' })
+      const res = await postSrc(
+        emu,
+        token,
+        urlencoded([
+          ['author', author],
+          ['x', 'x'],
+        ]),
+        { slug: 'authors' },
+      )
       assert.equal(res.status, 400, author)
     }
     await emu.control('PATCH', '/settings', { malformedAuthor: 'fallback' })
-    const res = await postSrc(emu, token, urlencoded([['author', 'Just A Name'], ['x', 'x']]), { slug: 'authors' })
+    const res = await postSrc(
+      emu,
+      token,
+      urlencoded([
+        ['author', 'Just A Name'],
+        ['x', 'x'],
+      ]),
+      { slug: 'authors' },
+    )
     assert.equal(res.status, 201)
-    assert.equal(await g(dir, 'log', '-1', '--format=%an <%ae>', res.sha!), `${emu.info.user.displayName} <${emu.info.user.email}>`)
+    assert.equal(
+      await g(dir, 'log', '-1', '--format=%an <%ae>', res.sha!),
+      `${emu.info.user.displayName} <${emu.info.user.email}>`,
+    )
   })
 
   await t.test('size limits: a warning header past the warning size, refusal past the limit', async (tt) => {
-    tt.after(() => emu.control('PATCH', '/settings', { repositorySizeWarningBytes: 2 * 1024 ** 3, repositorySizeLimitBytes: 4 * 1024 ** 3 }))
+    tt.after(() =>
+      emu.control('PATCH', '/settings', {
+        repositorySizeWarningBytes: 2 * 1024 ** 3,
+        repositorySizeLimitBytes: 4 * 1024 ** 3,
+      }),
+    )
     const dir = await freshRepo(emu, 'sizes')
     const quiet = await postSrc(emu, token, urlencoded([['a', 'a']]), { slug: 'sizes' })
     assert.equal(quiet.headers.get(SIZE_WARNING_HEADER), null)

@@ -21,10 +21,22 @@ function collector(): () => void {
 }
 
 /** Streams `head`, then `chunks` random chunks (each transformed by `encode`), then `tail`; hashes the raw bytes as git would. */
-async function streamUpload(emu: RunningEmulator, token: string, slug: string, contentType: string, head: string, tail: string, chunks: number, encode: (raw: Buffer) => Buffer): Promise<{ res: IncomingMessage; blobSha: string; size: number }> {
+async function streamUpload(
+  emu: RunningEmulator,
+  token: string,
+  slug: string,
+  contentType: string,
+  head: string,
+  tail: string,
+  chunks: number,
+  encode: (raw: Buffer) => Buffer,
+): Promise<{ res: IncomingMessage; blobSha: string; size: number }> {
   const size = chunks * CHUNK
   const hash = createHash('sha1').update(`blob ${size}\0`)
-  const req = request(`${emu.info.apiUrl}/2.0/repositories/pail-demo/${slug}/src`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType } })
+  const req = request(`${emu.info.apiUrl}/2.0/repositories/pail-demo/${slug}/src`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+  })
   const response = once(req, 'response') as Promise<[IncomingMessage]>
   req.write(head)
   for (let i = 0; i < chunks; i++) {
@@ -62,7 +74,16 @@ test('POST /src streams large files', async (t) => {
     }, 100)
     let upload: Awaited<ReturnType<typeof streamUpload>>
     try {
-      upload = await streamUpload(emu, token, 'large', `multipart/form-data; boundary=${boundary}`, head, tail, 768, (raw) => raw)
+      upload = await streamUpload(
+        emu,
+        token,
+        'large',
+        `multipart/form-data; boundary=${boundary}`,
+        head,
+        tail,
+        768,
+        (raw) => raw,
+      )
     } finally {
       clearInterval(sampler)
     }
@@ -94,7 +115,16 @@ test('POST /src streams large files', async (t) => {
       }
       return out
     }
-    const upload = await streamUpload(emu, token, 'large-form', 'application/x-www-form-urlencoded', 'message=form&%2Fdata%2Fbytes.bin=', '&author=Form+Sender+%3Cform%40example.com%3E', 64, percent)
+    const upload = await streamUpload(
+      emu,
+      token,
+      'large-form',
+      'application/x-www-form-urlencoded',
+      'message=form&%2Fdata%2Fbytes.bin=',
+      '&author=Form+Sender+%3Cform%40example.com%3E',
+      64,
+      percent,
+    )
     assert.equal(upload.res.statusCode, 201)
     const sha = upload.res.headers.location!.split('/').at(-1)!
     assert.equal((await lsTree(dir, sha)).get('data/bytes.bin')?.sha, upload.blobSha)

@@ -18,7 +18,8 @@ import { planCommit } from './src-plan.js'
 import { parseUrlencoded, UrlencodedError } from './urlencoded.js'
 
 /** §8.1.2, observed text (`BitbucketPHP/Client` #10). */
-export const UNSUPPORTED_CONTENT_TYPE = 'Unsupported Content-Type; use multipart/form-data or application/x-www-form-urlencoded'
+export const UNSUPPORTED_CONTENT_TYPE =
+  'Unsupported Content-Type; use multipart/form-data or application/x-www-form-urlencoded'
 
 /**
  * The emulator's own header (not Bitbucket's) telling a test the repository passed
@@ -62,7 +63,10 @@ async function createCommit(ctx: RequestContext): Promise<void> {
   // UNCONFIRMED (size limits in "Changes in force"): the API's answer past the limit; a setting.
   const size = await git.sizeBytes()
   if (size > settings.repositorySizeLimitBytes) {
-    throw new ApiError(settings.repositorySizeLimitStatus, `Repository is over the size limit (${gigabytes(settings.repositorySizeLimitBytes)}) and will not accept further additions.`)
+    throw new ApiError(
+      settings.repositorySizeLimitStatus,
+      `Repository is over the size limit (${gigabytes(settings.repositorySizeLimitBytes)}) and will not accept further additions.`,
+    )
   }
   const tempDir = await mkdtemp(join(tmpdir(), 'emu-upload-'))
   try {
@@ -77,7 +81,9 @@ async function createCommit(ctx: RequestContext): Promise<void> {
       'content-length': '0',
     }
     const after = await git.sizeBytes()
-    if (after > settings.repositorySizeWarningBytes) headers[SIZE_WARNING_HEADER] = `${after} bytes used; the warning size is ${settings.repositorySizeWarningBytes} bytes`
+    if (after > settings.repositorySizeWarningBytes)
+      headers[SIZE_WARNING_HEADER] =
+        `${after} bytes used; the warning size is ${settings.repositorySizeWarningBytes} bytes`
     res.writeHead(201, headers)
     res.end()
   } finally {
@@ -86,4 +92,6 @@ async function createCommit(ctx: RequestContext): Promise<void> {
 }
 
 /** The one write route of the REST API. */
-export const srcWriteRoutes: Route[] = [{ method: 'POST', template: '/2.0/repositories/{workspace}/{repo_slug}/src', handler: createCommit }]
+export const srcWriteRoutes: Route[] = [
+  { method: 'POST', template: '/2.0/repositories/{workspace}/{repo_slug}/src', handler: createCommit },
+]

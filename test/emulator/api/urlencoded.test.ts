@@ -12,7 +12,10 @@ async function collect(text: string, size: number): Promise<[string, string][]> 
   const out: [string, string][] = []
   await parseUrlencoded(source(), async (name) => {
     const pieces: Buffer[] = []
-    return { write: async (c) => void pieces.push(Buffer.from(c)), end: async () => void out.push([name, Buffer.concat(pieces).toString('utf8')]) }
+    return {
+      write: async (c) => void pieces.push(Buffer.from(c)),
+      end: async () => void out.push([name, Buffer.concat(pieces).toString('utf8')]),
+    }
   })
   return out
 }
@@ -26,7 +29,8 @@ test('streamed decoding agrees with URLSearchParams at every split', async () =>
   ]
   for (const sample of samples) {
     const expected = [...new URLSearchParams(sample).entries()]
-    for (const size of [1, 2, 3, 4, 100]) assert.deepEqual(await collect(sample, size), expected, `${sample} split ${size}`)
+    for (const size of [1, 2, 3, 4, 100])
+      assert.deepEqual(await collect(sample, size), expected, `${sample} split ${size}`)
   }
 })
 

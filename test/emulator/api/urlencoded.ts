@@ -70,7 +70,10 @@ export function decodeComponent(raw: Buffer): Buffer {
  * an empty value; empty pairs are skipped, as `URLSearchParams` does) calls `open` with the
  * decoded name and streams the decoded value into the returned sink.
  */
-export async function parseUrlencoded(body: AsyncIterable<Buffer | string>, open: (name: string) => Promise<PartSink>): Promise<void> {
+export async function parseUrlencoded(
+  body: AsyncIterable<Buffer | string>,
+  open: (name: string) => Promise<PartSink>,
+): Promise<void> {
   let name: Buffer[] = []
   let nameBytes = 0
   let sink: PartSink | null = null

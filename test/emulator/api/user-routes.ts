@@ -10,7 +10,14 @@ import type { RequestContext, Route } from '../router.js'
 import { operation, type OperationPath } from '../scopes.js'
 import { sendListing } from './listing.js'
 import { workspaceParam } from './params.js'
-import { currentUserJson, link, repositorySummaryJson, userSummaryJson, workspaceBaseJson, workspaceJson } from './serializers.js'
+import {
+  currentUserJson,
+  link,
+  repositorySummaryJson,
+  userSummaryJson,
+  workspaceBaseJson,
+  workspaceJson,
+} from './serializers.js'
 
 /** Authorizes a user-centred operation; access tokens are refused by the scope table (§2.4). */
 function callingUser(ctx: RequestContext, path: OperationPath): { credential: Credential; user: User } {
@@ -40,8 +47,16 @@ function listUserWorkspaces(ctx: RequestContext): void {
     throw new ApiError(400, 'Invalid administrator', { detail: 'administrator must be true or false.' })
   }
   const values = ctx.emulator.world.data.workspaces
-    .filter((ws) => ws.members[user.uuid] && (administrator === null || ws.members[user.uuid]!.administrator === (administrator === 'true')))
-    .map((ws) => ({ administrator: ws.members[user.uuid]!.administrator, type: 'workspace_access', workspace: workspaceBaseJson(ctx.emulator, ws) }))
+    .filter(
+      (ws) =>
+        ws.members[user.uuid] &&
+        (administrator === null || ws.members[user.uuid]!.administrator === (administrator === 'true')),
+    )
+    .map((ws) => ({
+      administrator: ws.members[user.uuid]!.administrator,
+      type: 'workspace_access',
+      workspace: workspaceBaseJson(ctx.emulator, ws),
+    }))
   sendListing(ctx, values, { aliases: { slug: 'workspace.slug' }, defaultPagelen: 25 })
 }
 
@@ -54,7 +69,11 @@ function getWorkspacePermission(ctx: RequestContext): void {
     permission: administrator ? 'owner' : 'member',
     user: userSummaryJson(ctx.emulator, user),
     workspace: workspaceJson(ctx.emulator, ws),
-    links: { self: link(`${ctx.emulator.apiUrl}/2.0/workspaces/${encodeURIComponent(ws.slug)}/members/${encodeURIComponent(user.uuid)}`) },
+    links: {
+      self: link(
+        `${ctx.emulator.apiUrl}/2.0/workspaces/${encodeURIComponent(ws.slug)}/members/${encodeURIComponent(user.uuid)}`,
+      ),
+    },
   })
 }
 
@@ -81,5 +100,9 @@ export const userRoutes: Route[] = [
   { method: 'GET', template: '/2.0/user', handler: getUser },
   { method: 'GET', template: '/2.0/user/workspaces', handler: listUserWorkspaces },
   { method: 'GET', template: '/2.0/user/workspaces/{workspace}/permission', handler: getWorkspacePermission },
-  { method: 'GET', template: '/2.0/user/workspaces/{workspace}/permissions/repositories', handler: listRepositoryPermissions },
+  {
+    method: 'GET',
+    template: '/2.0/user/workspaces/{workspace}/permissions/repositories',
+    handler: listRepositoryPermissions,
+  },
 ]

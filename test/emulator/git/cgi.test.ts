@@ -5,9 +5,14 @@ import { test, type TestContext } from 'node:test'
 import { headEnd, parseCgiHead, runCgi } from './cgi.js'
 
 test('parseCgiHead reads Status and keeps the other headers in order', () => {
-  const head = parseCgiHead('Status: 403 Forbidden\r\nContent-Type: text/plain\r\nExpires: Fri, 01 Jan 1980 00:00:00 GMT')
+  const head = parseCgiHead(
+    'Status: 403 Forbidden\r\nContent-Type: text/plain\r\nExpires: Fri, 01 Jan 1980 00:00:00 GMT',
+  )
   assert.equal(head.status, 403)
-  assert.deepEqual(head.headers, [['Content-Type', 'text/plain'], ['Expires', 'Fri, 01 Jan 1980 00:00:00 GMT']])
+  assert.deepEqual(head.headers, [
+    ['Content-Type', 'text/plain'],
+    ['Expires', 'Fri, 01 Jan 1980 00:00:00 GMT'],
+  ])
   assert.equal(parseCgiHead('Content-Type: text/plain\n').status, 200)
   assert.throws(() => parseCgiHead('no colon here'), /Malformed CGI header/)
   assert.throws(() => parseCgiHead('Status: soon'), /Malformed CGI status/)

@@ -34,7 +34,8 @@ export function parseCgiHead(block: string): CgiHead {
     const value = line.slice(colon + 1).trim()
     if (name.toLowerCase() === 'status') {
       status = Number.parseInt(value, 10)
-      if (!Number.isInteger(status) || status < 100 || status > 599) throw new Error(`Malformed CGI status: ${JSON.stringify(value)}`)
+      if (!Number.isInteger(status) || status < 100 || status > 599)
+        throw new Error(`Malformed CGI status: ${JSON.stringify(value)}`)
     } else headers.push([name, value])
   }
   return { status, headers }

@@ -51,7 +51,11 @@ function decodeBasic(value: string): [string, string] | null {
 }
 
 function isAccessToken(credential: Credential): boolean {
-  return credential.kind === 'repository-access-token' || credential.kind === 'project-access-token' || credential.kind === 'workspace-access-token'
+  return (
+    credential.kind === 'repository-access-token' ||
+    credential.kind === 'project-access-token' ||
+    credential.kind === 'workspace-access-token'
+  )
 }
 
 /** The credential an Authorization header carries for git, null for none, or a 401 refusal. */
@@ -85,7 +89,8 @@ export function gitCredential(emulator: Emulator, header: string | undefined): C
   }
   if (credential.kind === 'api-token') {
     const nickname = credential.user?.nickname.toLowerCase()
-    if (username === API_TOKEN_USERNAME || (nickname !== undefined && username.toLowerCase() === nickname)) return credential
+    if (username === API_TOKEN_USERNAME || (nickname !== undefined && username.toLowerCase() === nickname))
+      return credential
     return unauthorized('Invalid credentials.')
   }
   // OAuth and access tokens: "The literal string x-token-auth as a substitute for username is required."
@@ -103,7 +108,13 @@ function lackingScopes(emulator: Emulator, credential: Credential, access: GitAc
 }
 
 /** Decides one git request: `workspace`/`slug` as in the URL (without `.git`). */
-export function authorizeGit(emulator: Emulator, header: string | undefined, workspace: string, slug: string, access: GitAccess): GitGrant | GitRefusal {
+export function authorizeGit(
+  emulator: Emulator,
+  header: string | undefined,
+  workspace: string,
+  slug: string,
+  access: GitAccess,
+): GitGrant | GitRefusal {
   const found = gitCredential(emulator, header)
   if (found !== null && 'ok' in found) return found
   const credential = found
@@ -117,12 +128,19 @@ export function authorizeGit(emulator: Emulator, header: string | undefined, wor
   }
 
   const lacking = lackingScopes(emulator, credential, access)
-  if (lacking.length > 0) return forbidden(`Your credentials lack one or more required privilege scopes: ${lacking.join(', ')}.`)
+  if (lacking.length > 0)
+    return forbidden(`Your credentials lack one or more required privilege scopes: ${lacking.join(', ')}.`)
 
-  const noAccess: GitRefusal = { ok: false, status: emulator.settings.gitNoAccessStatus, message: 'You may not have access to this repository or it no longer exists in this workspace.', challenge: false }
+  const noAccess: GitRefusal = {
+    ok: false,
+    status: emulator.settings.gitNoAccessStatus,
+    message: 'You may not have access to this repository or it no longer exists in this workspace.',
+    challenge: false,
+  }
   if (!repo) return noAccess
   const permission = permissionOn(emulator, credential, repo)
   if (permission === null && repo.isPrivate) return noAccess
-  if (access === 'write' && permission !== 'write' && permission !== 'admin') return forbidden('You do not have write access to this repository.')
+  if (access === 'write' && permission !== 'write' && permission !== 'admin')
+    return forbidden('You do not have write access to this repository.')
   return { ok: true, repo, credential, remoteUser: credential.user?.nickname ?? credential.kind }
 }

@@ -70,7 +70,13 @@ export function runGit(args: readonly string[], options: GitRunOptions = {}): Pr
     child.stdout.on('data', (c: Buffer) => out.push(c))
     child.stderr.on('data', (c: Buffer) => err.push(c))
     child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout: scrub(Buffer.concat(out).toString('utf8'), secrets), stderr: scrub(Buffer.concat(err).toString('utf8'), secrets) }))
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: scrub(Buffer.concat(out).toString('utf8'), secrets),
+        stderr: scrub(Buffer.concat(err).toString('utf8'), secrets),
+      }),
+    )
   })
 }
 

@@ -77,7 +77,10 @@ export function parseRawNumstat(out: string): DiffEntry[] {
     }
   }
   for (const entry of entries) {
-    const count = entry.status === 'R' ? counts.get(`rename:${key(entry.oldPath, entry.newPath)}`) : counts.get((entry.newPath ?? entry.oldPath)!)
+    const count =
+      entry.status === 'R'
+        ? counts.get(`rename:${key(entry.oldPath, entry.newPath)}`)
+        : counts.get((entry.newPath ?? entry.oldPath)!)
     if (!count) continue
     entry.counted = true
     entry.linesAdded = count.added

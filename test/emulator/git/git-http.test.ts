@@ -27,7 +27,12 @@ async function tipOf(emu: RunningEmulator, slug: string, branch = 'main'): Promi
 }
 
 /** Clones `slug` into a new directory and returns it. */
-async function cloneWith(t: TestContext, emu: RunningEmulator, auth: GitAuth | undefined, slug: string = SEED.repository): Promise<string> {
+async function cloneWith(
+  t: TestContext,
+  emu: RunningEmulator,
+  auth: GitAuth | undefined,
+  slug: string = SEED.repository,
+): Promise<string> {
   const dir = join(await scratch(t), 'work')
   await git(['clone', '--quiet', cloneUrl(emu, slug), dir], { ...(auth ? { auth } : {}) })
   return dir
@@ -65,29 +70,37 @@ test('git smart HTTP with the real git CLI', async (t) => {
   })
 
   await t.test('an API token with the account email as username fails: that is the REST form (§8.3)', async () => {
-    const result = await runGit(['ls-remote', cloneUrl(emu)], { auth: { username: emu.info.apiToken.email, password: emu.info.apiToken.token } })
+    const result = await runGit(['ls-remote', cloneUrl(emu)], {
+      auth: { username: emu.info.apiToken.email, password: emu.info.apiToken.token },
+    })
     assert.notEqual(result.code, 0)
     assert.match(result.stderr, /Authentication failed/)
     assert.doesNotMatch(result.stderr, new RegExp(emu.info.apiToken.token.slice(0, 20)))
   })
 
-  await t.test('clone with Authorization: Bearer and an OAuth token (git-credential-oauth authtype=Bearer)', async (t) => {
-    const token = await emu.oauthToken(['repository'])
-    const dir = await cloneWith(t, emu, { bearer: token })
-    assert.match(await readFile(join(dir, 'README.md'), 'utf8'), /^# Handbook/)
-  })
+  await t.test(
+    'clone with Authorization: Bearer and an OAuth token (git-credential-oauth authtype=Bearer)',
+    async (t) => {
+      const token = await emu.oauthToken(['repository'])
+      const dir = await cloneWith(t, emu, { bearer: token })
+      assert.match(await readFile(join(dir, 'README.md'), 'utf8'), /^# Handbook/)
+    },
+  )
 
-  await t.test('push a commit with repository:write: it lands in the bare repository and moves the branch', async (t) => {
-    const auth = { username: 'x-token-auth', password: await emu.oauthToken() }
-    const dir = await cloneWith(t, emu, auth)
-    const before = await tipOf(emu, SEED.repository)
-    const sha = await commitFile(dir, 'notes.md', 'pushed over smart HTTP\n')
-    await git(['push', '--quiet', 'origin', 'main'], { cwd: dir, auth })
-    assert.equal(await tipOf(emu, SEED.repository), sha)
-    const info = await emu.server.git(emu.server.world.repository(SEED.workspace, SEED.repository)!).commitInfo(sha)
-    assert.deepEqual(info.parents, [before])
-    assert.equal(info.message.trim(), 'Add notes.md')
-  })
+  await t.test(
+    'push a commit with repository:write: it lands in the bare repository and moves the branch',
+    async (t) => {
+      const auth = { username: 'x-token-auth', password: await emu.oauthToken() }
+      const dir = await cloneWith(t, emu, auth)
+      const before = await tipOf(emu, SEED.repository)
+      const sha = await commitFile(dir, 'notes.md', 'pushed over smart HTTP\n')
+      await git(['push', '--quiet', 'origin', 'main'], { cwd: dir, auth })
+      assert.equal(await tipOf(emu, SEED.repository), sha)
+      const info = await emu.server.git(emu.server.world.repository(SEED.workspace, SEED.repository)!).commitInfo(sha)
+      assert.deepEqual(info.parents, [before])
+      assert.equal(info.message.trim(), 'Add notes.md')
+    },
+  )
 
   await t.test('push a new branch with several megabytes (chunked request body) and an API token', async (t) => {
     const auth = { username: emu.info.user.nickname, password: emu.info.apiToken.token }
@@ -114,7 +127,10 @@ test('git smart HTTP with the real git CLI', async (t) => {
     // other user (not a workspace admin) is the one held to read permission here.
     const repo = emu.server.world.repository(SEED.workspace, SEED.readOnlyRepository)!
     repo.permissions[emu.info.otherUser.uuid] = 'read'
-    const auth = { username: 'x-token-auth', password: await emu.oauthToken(undefined, { email: emu.info.otherUser.email }) }
+    const auth = {
+      username: 'x-token-auth',
+      password: await emu.oauthToken(undefined, { email: emu.info.otherUser.email }),
+    }
     const dir = await cloneWith(t, emu, auth, SEED.readOnlyRepository)
     const before = await tipOf(emu, SEED.readOnlyRepository)
     await commitFile(dir, 'refused.md', 'no\n')
@@ -130,8 +146,15 @@ test('git smart HTTP with the real git CLI', async (t) => {
     const revoked = await emu.oauthToken()
     await emu.control('POST', '/tokens/revoke', { token: revoked })
     const wrong = `${expired.slice(0, -4)}abcd`
-    for (const [label, password] of [['wrong', wrong], ['expired', expired], ['revoked', revoked]] as const) {
-      const result = await runGit(['ls-remote', cloneUrl(emu)], { auth: { username: 'x-token-auth', password }, secrets: [expired, revoked] })
+    for (const [label, password] of [
+      ['wrong', wrong],
+      ['expired', expired],
+      ['revoked', revoked],
+    ] as const) {
+      const result = await runGit(['ls-remote', cloneUrl(emu)], {
+        auth: { username: 'x-token-auth', password },
+        secrets: [expired, revoked],
+      })
       assert.notEqual(result.code, 0, label)
       assert.match(result.stderr, /Authentication failed/, label)
       assert.ok(!result.stderr.includes(password.slice(0, 32)), `${label}: no token in git's output`)
@@ -145,7 +168,9 @@ test('git smart HTTP with the real git CLI', async (t) => {
   })
 
   await t.test('the repository access token reaches only its own repository', async () => {
-    const result = await runGit(['ls-remote', cloneUrl(emu, SEED.readOnlyRepository)], { auth: { username: 'x-token-auth', password: emu.info.repositoryAccessToken } })
+    const result = await runGit(['ls-remote', cloneUrl(emu, SEED.readOnlyRepository)], {
+      auth: { username: 'x-token-auth', password: emu.info.repositoryAccessToken },
+    })
     assert.notEqual(result.code, 0)
     assert.match(result.stderr, /not found/)
   })
@@ -163,11 +188,17 @@ test('git smart HTTP with the real git CLI', async (t) => {
   await t.test('a commit made through POST /_emulator/commit shows on the next fetch', async (t) => {
     const auth = { username: 'x-token-auth', password: emu.info.repositoryAccessToken }
     const dir = await cloneWith(t, emu, auth)
-    const made = await emu.control<{ hash: string }>('POST', '/commit', { files: { 'from-robin.md': 'hello from Robin\n' }, message: 'Robin was here' })
+    const made = await emu.control<{ hash: string }>('POST', '/commit', {
+      files: { 'from-robin.md': 'hello from Robin\n' },
+      message: 'Robin was here',
+    })
     await git(['fetch', '--quiet', 'origin'], { cwd: dir, auth })
     assert.equal((await git(['rev-parse', 'origin/main'], { cwd: dir })).stdout.trim(), made.hash)
     assert.equal((await git(['show', 'origin/main:from-robin.md'], { cwd: dir })).stdout, 'hello from Robin\n')
-    assert.equal((await git(['log', '-1', '--format=%an', 'origin/main'], { cwd: dir })).stdout.trim(), emu.info.otherUser.displayName)
+    assert.equal(
+      (await git(['log', '-1', '--format=%an', 'origin/main'], { cwd: dir })).stdout.trim(),
+      emu.info.otherUser.displayName,
+    )
   })
 
   await t.test('the clone URL without .git works by default (setting gitUrlWithoutDotGit)', async () => {

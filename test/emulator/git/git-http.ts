@@ -15,7 +15,11 @@ type Endpoint = 'info/refs' | 'git-upload-pack' | 'git-receive-pack'
 function sendText(ctx: RequestContext, status: number, text: string, headers: Record<string, string> = {}): void {
   ctx.req.resume()
   const body = `${text}\n`
-  ctx.res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers })
+  ctx.res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  })
   ctx.res.end(body)
 }
 
@@ -27,7 +31,12 @@ function notFoundPage(ctx: RequestContext): void {
 }
 
 /** The environment of `git http-backend`: nothing inherited but PATH and HOME, so a caller's GIT_DIR cannot leak in. */
-function backendEnv(ctx: RequestContext, projectRoot: string, pathInfo: string, remoteUser: string): Record<string, string> {
+function backendEnv(
+  ctx: RequestContext,
+  projectRoot: string,
+  pathInfo: string,
+  remoteUser: string,
+): Record<string, string> {
   const { req, url } = ctx
   const env: Record<string, string> = {
     ...isolatedGitEnv(),
@@ -71,12 +80,19 @@ async function serve(ctx: RequestContext, endpoint: Endpoint): Promise<void> {
   if (endpoint === 'info/refs') {
     const service = url.searchParams.get('service')
     // Without `service` a client is asking for the dumb protocol, which is not served.
-    if (service !== 'git-upload-pack' && service !== 'git-receive-pack') return sendText(ctx, 403, 'Smart HTTP only: add ?service=git-upload-pack or ?service=git-receive-pack.')
+    if (service !== 'git-upload-pack' && service !== 'git-receive-pack')
+      return sendText(ctx, 403, 'Smart HTTP only: add ?service=git-upload-pack or ?service=git-receive-pack.')
     if (service === 'git-receive-pack') access = 'write'
   }
 
   const decision = authorizeGit(emulator, ctx.req.headers.authorization, params.workspace!, slug, access)
-  if (!decision.ok) return sendText(ctx, decision.status, decision.message, decision.challenge ? { 'www-authenticate': GIT_REALM_CHALLENGE } : {})
+  if (!decision.ok)
+    return sendText(
+      ctx,
+      decision.status,
+      decision.message,
+      decision.challenge ? { 'www-authenticate': GIT_REALM_CHALLENGE } : {},
+    )
   ctx.credential = decision.credential
 
   const gitDir = emulator.git(decision.repo).gitDir
@@ -88,5 +104,9 @@ async function serve(ctx: RequestContext, endpoint: Endpoint): Promise<void> {
 export const gitHttpRoutes: Route[] = [
   { method: 'GET', template: '/{workspace}/{repo}/info/refs', handler: (ctx) => serve(ctx, 'info/refs') },
   { method: 'POST', template: '/{workspace}/{repo}/git-upload-pack', handler: (ctx) => serve(ctx, 'git-upload-pack') },
-  { method: 'POST', template: '/{workspace}/{repo}/git-receive-pack', handler: (ctx) => serve(ctx, 'git-receive-pack') },
+  {
+    method: 'POST',
+    template: '/{workspace}/{repo}/git-receive-pack',
+    handler: (ctx) => serve(ctx, 'git-receive-pack'),
+  },
 ]

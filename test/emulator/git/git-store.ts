@@ -30,7 +30,14 @@ interface RunOptions {
 export function git(gitDir: string, args: string[], options: RunOptions = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
-      env: { ...process.env, GIT_DIR: gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...options.env },
+      env: {
+        ...process.env,
+        GIT_DIR: gitDir,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_TERMINAL_PROMPT: '0',
+        LC_ALL: 'C',
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     const out: Buffer[] = []
@@ -111,7 +118,9 @@ export class GitRepository {
   /** The full SHA of a commit named by SHA (full or abbreviated) or branch; null when unknown. */
   async resolveCommit(rev: string): Promise<string | null> {
     if (rev.startsWith('-') || rev.includes('..') || rev.length === 0) return null
-    const candidates = /^[0-9a-f]{4,40}$/i.test(rev) ? [`${rev}^{commit}`, `refs/heads/${rev}^{commit}`] : [`refs/heads/${rev}^{commit}`, `refs/tags/${rev}^{commit}`]
+    const candidates = /^[0-9a-f]{4,40}$/i.test(rev)
+      ? [`${rev}^{commit}`, `refs/heads/${rev}^{commit}`]
+      : [`refs/heads/${rev}^{commit}`, `refs/tags/${rev}^{commit}`]
     for (const candidate of candidates) {
       try {
         return (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', candidate])).toString().trim()
@@ -123,7 +132,9 @@ export class GitRepository {
   }
 
   async branches(): Promise<{ name: string; sha: string }[]> {
-    const out = (await git(this.gitDir, ['for-each-ref', '--format=%(objectname) %(refname:strip=2)', 'refs/heads/'])).toString()
+    const out = (
+      await git(this.gitDir, ['for-each-ref', '--format=%(objectname) %(refname:strip=2)', 'refs/heads/'])
+    ).toString()
     return out
       .split('\n')
       .filter(Boolean)
@@ -132,7 +143,9 @@ export class GitRepository {
 
   async branchTip(name: string): Promise<string | null> {
     try {
-      return (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}^{commit}`])).toString().trim()
+      return (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}^{commit}`]))
+        .toString()
+        .trim()
     } catch {
       return null
     }
@@ -181,7 +194,13 @@ export class GitRepository {
       .map((line) => {
         const tab = line.indexOf('\t')
         const [mode, type, sha, size] = line.slice(0, tab).split(/\s+/)
-        return { mode: mode!, type: type as TreeEntry['type'], sha: sha!, size: size === '-' ? null : Number(size), path: prefix + line.slice(tab + 1) }
+        return {
+          mode: mode!,
+          type: type as TreeEntry['type'],
+          sha: sha!,
+          size: size === '-' ? null : Number(size),
+          path: prefix + line.slice(tab + 1),
+        }
       })
   }
 
@@ -202,7 +221,10 @@ export class GitRepository {
 
   /** A blob's bytes as a stream. */
   readBlob(sha: string): Readable {
-    const child = spawn('git', ['cat-file', 'blob', sha], { env: { ...process.env, GIT_DIR: this.gitDir }, stdio: ['ignore', 'pipe', 'ignore'] })
+    const child = spawn('git', ['cat-file', 'blob', sha], {
+      env: { ...process.env, GIT_DIR: this.gitDir },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     return child.stdout
   }
 
@@ -216,7 +238,9 @@ export class GitRepository {
   }
 
   async writeBlob(content: Buffer | string): Promise<string> {
-    return (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--stdin'], { input: content })).toString().trim()
+    return (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--stdin'], { input: content }))
+      .toString()
+      .trim()
   }
 
   /**
@@ -232,7 +256,8 @@ export class GitRepository {
       const lines: string[] = []
       for (const path of spec.deletions) lines.push(`0 ${ZERO_SHA}\t${path}`)
       for (const change of spec.changes) lines.push(`${change.mode} ${change.blob}\t${change.path}`)
-      if (lines.length > 0) await git(this.gitDir, ['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' })
+      if (lines.length > 0)
+        await git(this.gitDir, ['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' })
       const tree = (await git(this.gitDir, ['write-tree'], { env })).toString().trim()
       const args = ['commit-tree', tree]
       if (spec.parent) args.push('-p', spec.parent)

@@ -65,7 +65,11 @@ function pendingOf(world: World): Map<string, PendingConsent> {
  * The scopes a grant gets: the consumer's ticked scopes, or, when `narrowScopesToRequest` is on
  * (UNCONFIRMED §1.2), those requested scopes that the ticked ones cover (implications of §2.1).
  */
-export function grantedScopes(consumerScopes: readonly string[], requested: string | null, settings: EmulatorSettings): string[] {
+export function grantedScopes(
+  consumerScopes: readonly string[],
+  requested: string | null,
+  settings: EmulatorSettings,
+): string[] {
   const asked = (requested ?? '').split(' ').filter((s) => s !== '')
   if (!settings.narrowScopesToRequest || asked.length === 0) return [...consumerScopes]
   const covered = effectiveScopes(consumerScopes)
@@ -92,33 +96,61 @@ function showConsent(ctx: RequestContext): void {
   }
   const responseType = query.get('response_type')
   // §1.2: the implicit grant (`token`) is no longer supported; only `code` is.
-  if (responseType !== 'code') return sendHtml(res, 400, errorPage('Unsupported response_type', `The response_type "${responseType ?? ''}" is not supported. Use response_type=code.`))
+  if (responseType !== 'code')
+    return sendHtml(
+      res,
+      400,
+      errorPage(
+        'Unsupported response_type',
+        `The response_type "${responseType ?? ''}" is not supported. Use response_type=code.`,
+      ),
+    )
   const target = redirectUri ?? consumer.callbackUrl
   const state = query.get('state')
   const scopes = grantedScopes(consumer.scopes, query.get('scope'), settings)
   // With narrowing on, a request for nothing the consumer has is RFC 6749 §4.1.2.1's invalid_scope.
-  if (scopes.length === 0) return redirect(res, withParams(target, { error: 'invalid_scope', error_description: 'None of the requested scopes is granted to this consumer.', state }))
+  if (scopes.length === 0)
+    return redirect(
+      res,
+      withParams(target, {
+        error: 'invalid_scope',
+        error_description: 'None of the requested scopes is granted to this consumer.',
+        state,
+      }),
+    )
   const challenge = query.get('code_challenge')
   const pkce = challengeMethod(challenge, query.get('code_challenge_method'), settings)
   // RFC 7636 §4.4.1: an unsupported transform goes back to the client as invalid_request.
-  if ('error' in pkce) return redirect(res, withParams(target, { error: 'invalid_request', error_description: pkce.error, state }))
+  if ('error' in pkce)
+    return redirect(res, withParams(target, { error: 'invalid_request', error_description: pkce.error, state }))
   const user = world.data.users[0]!
   const requestId = randomBytes(24).toString('base64url')
   const pending = pendingOf(world)
   const now = Date.now()
   for (const [id, entry] of pending) if (entry.expiresAt <= now) pending.delete(id)
   pending.set(requestId, {
-    consumerKey: consumer.key, userUuid: user.uuid, scopes, redirectUri, target, state,
-    codeChallenge: challenge, codeChallengeMethod: pkce.method, expiresAt: now + PENDING_LIFETIME_MS,
+    consumerKey: consumer.key,
+    userUuid: user.uuid,
+    scopes,
+    redirectUri,
+    target,
+    state,
+    codeChallenge: challenge,
+    codeChallengeMethod: pkce.method,
+    expiresAt: now + PENDING_LIFETIME_MS,
   })
-  sendHtml(res, 200, consentPage({
-    consumerName: consumer.name,
-    userDisplayName: user.displayName,
-    userNickname: user.nickname,
-    permissions: scopes.map((scope) => ({ scope, words: describeScope(scope) })),
-    requestId,
-    action: AUTHORIZE_PATH,
-  }))
+  sendHtml(
+    res,
+    200,
+    consentPage({
+      consumerName: consumer.name,
+      userDisplayName: user.displayName,
+      userNickname: user.nickname,
+      permissions: scopes.map((scope) => ({ scope, words: describeScope(scope) })),
+      requestId,
+      action: AUTHORIZE_PATH,
+    }),
+  )
 }
 
 async function decide(ctx: RequestContext): Promise<void> {
@@ -139,19 +171,35 @@ async function decide(ctx: RequestContext): Promise<void> {
   // One use only, whatever the decision: a replayed or unknown id is refused.
   pending.delete(requestId)
   if (!entry || entry.expiresAt <= Date.now()) {
-    return sendHtml(res, 400, errorPage('Authorization request expired', 'This authorization request has expired or was already answered. Start again from the application.'))
+    return sendHtml(
+      res,
+      400,
+      errorPage(
+        'Authorization request expired',
+        'This authorization request has expired or was already answered. Start again from the application.',
+      ),
+    )
   }
   const decision = fields.get('decision')
   if (decision === 'deny') {
     // UNCONFIRMED §1.2: the error code is `denyErrorCode`; the description text is the emulator's own.
-    return redirect(res, withParams(entry.target, { error: settings.denyErrorCode, error_description: 'The user denied access.', state: entry.state }))
+    return redirect(
+      res,
+      withParams(entry.target, {
+        error: settings.denyErrorCode,
+        error_description: 'The user denied access.',
+        state: entry.state,
+      }),
+    )
   }
   if (decision !== 'grant') return sendHtml(res, 400, errorPage('Invalid request', 'Choose Grant access or Deny.'))
   const code = newToken(CODE_LENGTH)
   emulator.issued(code)
   const now = Date.now()
   // Long-dead codes are dropped so the state file does not grow without end.
-  world.data.codes = Object.fromEntries(Object.entries(world.data.codes).filter(([, record]) => record.expiresAt >= now - PENDING_LIFETIME_MS))
+  world.data.codes = Object.fromEntries(
+    Object.entries(world.data.codes).filter(([, record]) => record.expiresAt >= now - PENDING_LIFETIME_MS),
+  )
   world.addAuthorizationCode(code, {
     consumerKey: entry.consumerKey,
     userUuid: entry.userUuid,

@@ -31,7 +31,13 @@ function basicPair(header: string): [string, string] | null {
  * The authenticated consumer. `secretOptional` marks grants where `requireClientSecret: false`
  * (UNCONFIRMED §1.3, public clients) lets `client_id` alone through.
  */
-export function authenticateClient(world: World, settings: EmulatorSettings, authorization: string | undefined, form: Map<string, string>, secretOptional: boolean): Consumer {
+export function authenticateClient(
+  world: World,
+  settings: EmulatorSettings,
+  authorization: string | undefined,
+  form: Map<string, string>,
+  secretOptional: boolean,
+): Consumer {
   const formId = form.get('client_id')
   if (authorization !== undefined && /^basic\s/i.test(authorization)) {
     const pair = basicPair(authorization)
@@ -42,7 +48,8 @@ export function authenticateClient(world: World, settings: EmulatorSettings, aut
     if (formId !== undefined && formId !== consumer.key) throw basicFailure()
     return consumer
   }
-  if (formId === undefined) throw new TokenError(400, 'invalid_client', 'Client authentication is required: send the consumer key and secret.')
+  if (formId === undefined)
+    throw new TokenError(400, 'invalid_client', 'Client authentication is required: send the consumer key and secret.')
   const consumer = world.consumer(formId)
   if (!consumer) throw new TokenError(400, 'invalid_client', BAD_CLIENT)
   const secret = form.get('client_secret')

@@ -30,25 +30,46 @@ export function authorizationCodeGrant(emulator: Emulator, consumer: Consumer, f
   record.used = true
   world.save()
   // UNCONFIRMED §1.3 (requireRedirectUriAtExchange): sent at authorize → repeated here, identical.
-  if (settings.requireRedirectUriAtExchange && record.redirectUri !== null && form.get('redirect_uri') !== record.redirectUri) {
+  if (
+    settings.requireRedirectUriAtExchange &&
+    record.redirectUri !== null &&
+    form.get('redirect_uri') !== record.redirectUri
+  ) {
     throw invalidGrant('Mismatching redirect URI.')
   }
   if (!verifierMatches(record.codeChallenge, record.codeChallengeMethod, form.get('code_verifier') ?? null, settings)) {
     throw invalidGrant('Invalid or missing code_verifier.')
   }
-  return issueTokens(emulator, { consumer, userUuid: record.userUuid, scopes: record.scopes, grant: 'authorization_code', withRefreshToken: true })
+  return issueTokens(emulator, {
+    consumer,
+    userUuid: record.userUuid,
+    scopes: record.scopes,
+    grant: 'authorization_code',
+    withRefreshToken: true,
+  })
 }
 
 /** `grant_type=client_credentials`: only a private consumer (§1.2); the token acts for its owner. */
 export function clientCredentialsGrant(emulator: Emulator, consumer: Consumer, form: Form): Record<string, unknown> {
   const { settings } = emulator
   if (!consumer.isPrivate) {
-    throw new TokenError(400, 'unauthorized_client', 'The client_credentials grant needs a private consumer ("This is a private consumer").')
+    throw new TokenError(
+      400,
+      'unauthorized_client',
+      'The client_credentials grant needs a private consumer ("This is a private consumer").',
+    )
   }
   const scopes = grantedScopes(consumer.scopes, form.get('scope') ?? null, settings)
-  if (scopes.length === 0) throw new TokenError(400, 'invalid_scope', 'None of the requested scopes is granted to this consumer.')
+  if (scopes.length === 0)
+    throw new TokenError(400, 'invalid_scope', 'None of the requested scopes is granted to this consumer.')
   // UNCONFIRMED §1.4: whether this grant's answer carries a refresh token (clientCredentialsRefreshToken).
-  return issueTokens(emulator, { consumer, userUuid: consumer.ownerUuid, scopes, grant: 'client_credentials', withRefreshToken: settings.clientCredentialsRefreshToken })
+  return issueTokens(emulator, {
+    consumer,
+    userUuid: consumer.ownerUuid,
+    scopes,
+    grant: 'client_credentials',
+    withRefreshToken: settings.clientCredentialsRefreshToken,
+  })
 }
 
 /**
@@ -62,13 +83,20 @@ export function refreshTokenGrant(emulator: Emulator, consumer: Consumer, form: 
   const record = token === undefined || token === '' ? undefined : world.refreshToken(token)
   if (!record || record.revoked || record.consumerKey !== consumer.key) throw invalidRefreshToken()
   const now = Date.now()
-  const deadline = record.firstUsedAt === null
-    ? record.createdAt + settings.refreshTokenUnusedLifetimeSeconds * 1000
-    : record.firstUsedAt + settings.refreshTokenGraceSeconds * 1000
+  const deadline =
+    record.firstUsedAt === null
+      ? record.createdAt + settings.refreshTokenUnusedLifetimeSeconds * 1000
+      : record.firstUsedAt + settings.refreshTokenGraceSeconds * 1000
   if (now >= deadline) throw invalidRefreshToken()
   if (record.firstUsedAt === null) {
     record.firstUsedAt = now
     world.save()
   }
-  return issueTokens(emulator, { consumer, userUuid: record.userUuid, scopes: record.scopes, grant: 'refresh_token', withRefreshToken: true })
+  return issueTokens(emulator, {
+    consumer,
+    userUuid: record.userUuid,
+    scopes: record.scopes,
+    grant: 'refresh_token',
+    withRefreshToken: true,
+  })
 }

@@ -62,7 +62,9 @@ export interface ConsentView {
 /** The consent page: a real form posting the decision and the one-time request id. */
 export function consentPage(view: ConsentView): string {
   const consumer = escapeHtml(view.consumerName)
-  const items = view.permissions.map((p) => `  <li data-scope="${escapeHtml(p.scope)}">${escapeHtml(p.words)}</li>`).join('\n')
+  const items = view.permissions
+    .map((p) => `  <li data-scope="${escapeHtml(p.scope)}">${escapeHtml(p.words)}</li>`)
+    .join('\n')
   return page(
     `Authorize ${view.consumerName}`,
     `<h1>Authorize <span id="consumer-name">${consumer}</span></h1>

@@ -13,7 +13,11 @@ const verifierShape = /^[A-Za-z0-9\-._~]{43,128}$/
  * The method a challenge will be checked with, or an error text when the authorize request
  * names one the emulator refuses. A challenge without a method is `plain` (RFC 7636 §4.3).
  */
-export function challengeMethod(challenge: string | null, method: string | null, settings: EmulatorSettings): { method: string | null } | { error: string } {
+export function challengeMethod(
+  challenge: string | null,
+  method: string | null,
+  settings: EmulatorSettings,
+): { method: string | null } | { error: string } {
   if (challenge === null) return { method: null }
   // 'accept' models a Bitbucket that ignores PKCE entirely, so nothing about it can fail.
   if (settings.pkce === 'accept') return { method: method ?? 'plain' }
@@ -29,7 +33,12 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** Whether `verifier` answers the stored challenge; true when there is nothing to check. */
-export function verifierMatches(challenge: string | null, method: string | null, verifier: string | null, settings: EmulatorSettings): boolean {
+export function verifierMatches(
+  challenge: string | null,
+  method: string | null,
+  verifier: string | null,
+  settings: EmulatorSettings,
+): boolean {
   if (challenge === null || settings.pkce === 'accept') return true
   // RFC 7636 §4.6: a code issued against a challenge needs its verifier.
   if (verifier === null || !verifierShape.test(verifier)) return false

@@ -17,7 +17,11 @@ function parse(text: string): URL | null {
 }
 
 /** Whether `requested` may be used as the redirect target of a consumer whose callback is `callback`. */
-export function redirectUriAllowed(callback: string, requested: string, mode: EmulatorSettings['redirectUriMatch']): boolean {
+export function redirectUriAllowed(
+  callback: string,
+  requested: string,
+  mode: EmulatorSettings['redirectUriMatch'],
+): boolean {
   const target = parse(requested)
   // Even a string-prefix match must still be a URL a browser can be sent to.
   if (!target || !/^https?:$/.test(target.protocol)) return false

@@ -15,7 +15,10 @@ export interface ConsentForm {
 }
 
 function unescape(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!)
+  return text.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!,
+  )
 }
 
 function attributes(tag: string): Record<string, string> {
@@ -50,13 +53,26 @@ export function authorizeUrl(emu: RunningEmulator, params: Record<string, string
 }
 
 /** GET of the authorize URL, never following redirects. */
-export async function openAuthorize(emu: RunningEmulator, params: Record<string, string>): Promise<{ status: number; html: string; location: string | null; contentType: string }> {
+export async function openAuthorize(
+  emu: RunningEmulator,
+  params: Record<string, string>,
+): Promise<{ status: number; html: string; location: string | null; contentType: string }> {
   const res = await fetch(authorizeUrl(emu, params), { redirect: 'manual' })
-  return { status: res.status, html: await res.text(), location: res.headers.get('location'), contentType: res.headers.get('content-type') ?? '' }
+  return {
+    status: res.status,
+    html: await res.text(),
+    location: res.headers.get('location'),
+    contentType: res.headers.get('content-type') ?? '',
+  }
 }
 
 /** Submits a consent form by clicking the button with id `buttonId`; answers the raw response. */
-export async function submitConsent(emu: RunningEmulator, form: ConsentForm, buttonId: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function submitConsent(
+  emu: RunningEmulator,
+  form: ConsentForm,
+  buttonId: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const button = form.buttons[buttonId]
   if (!button) throw new Error(`The consent form has no button #${buttonId}`)
   const body = new URLSearchParams({ ...form.hidden, [button.name]: button.value })
@@ -99,7 +115,11 @@ export interface TokenAnswer {
 }
 
 /** POSTs form fields to the token endpoint (Basic client auth by default, as documented in §1.3). */
-export async function tokenRequest(emu: RunningEmulator, fields: Record<string, string>, options: { auth?: string | null; path?: string; body?: string; contentType?: string } = {}): Promise<TokenAnswer> {
+export async function tokenRequest(
+  emu: RunningEmulator,
+  fields: Record<string, string>,
+  options: { auth?: string | null; path?: string; body?: string; contentType?: string } = {},
+): Promise<TokenAnswer> {
   const { key, secret } = emu.info.publicConsumer
   const auth = options.auth === undefined ? basic(key, secret) : options.auth
   const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/x-www-form-urlencoded' }
@@ -121,14 +141,24 @@ export async function tokenRequest(emu: RunningEmulator, fields: Record<string, 
 }
 
 /** A successful token answer's body; throws with the status and error (never a secret) otherwise. */
-export async function tokens(emu: RunningEmulator, fields: Record<string, string>, auth?: string | null): Promise<Record<string, string | number>> {
+export async function tokens(
+  emu: RunningEmulator,
+  fields: Record<string, string>,
+  auth?: string | null,
+): Promise<Record<string, string | number>> {
   const answer = await tokenRequest(emu, fields, auth === undefined ? {} : { auth })
-  if (answer.status !== 200 || !answer.json) throw new Error(`Token request answered ${answer.status}: ${String(answer.json?.error)} ${String(answer.json?.error_description)}`)
+  if (answer.status !== 200 || !answer.json)
+    throw new Error(
+      `Token request answered ${answer.status}: ${String(answer.json?.error)} ${String(answer.json?.error_description)}`,
+    )
   return answer.json as Record<string, string | number>
 }
 
 /** The full authorization-code flow for the public consumer; answers the token body. */
-export async function signIn(emu: RunningEmulator, params: Record<string, string> = {}): Promise<Record<string, string | number>> {
+export async function signIn(
+  emu: RunningEmulator,
+  params: Record<string, string> = {},
+): Promise<Record<string, string | number>> {
   return tokens(emu, { grant_type: 'authorization_code', code: await codeFor(emu, params) })
 }
 

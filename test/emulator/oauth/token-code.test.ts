@@ -7,7 +7,11 @@ import { test } from 'node:test'
 import { useEmulator } from '../harness.js'
 import { authorizeAndGrant, basic, codeFor, openAuthorize, pkcePair, sleep, tokenRequest, tokens } from './testing.js'
 
-function assertError(answer: { status: number; json: Record<string, unknown> | null }, status: number, error: string): void {
+function assertError(
+  answer: { status: number; json: Record<string, unknown> | null },
+  status: number,
+  error: string,
+): void {
   assert.equal(answer.status, status)
   assert.equal(answer.json?.error, error)
   assert.equal(typeof answer.json?.error_description, 'string')
@@ -37,40 +41,106 @@ test('a code expires after authorizationCodeLifetimeSeconds', async (t) => {
 
 test('a code is bound to the consumer it was issued to', async (t) => {
   const emu = await useEmulator(t)
-  const other = await emu.control<{ key: string; secret: string }>('POST', '/consumers', { callbackUrl: 'http://127.0.0.1:9/cb' })
+  const other = await emu.control<{ key: string; secret: string }>('POST', '/consumers', {
+    callbackUrl: 'http://127.0.0.1:9/cb',
+  })
   const code = await codeFor(emu)
-  assertError(await tokenRequest(emu, { grant_type: 'authorization_code', code }, { auth: basic(other.key, other.secret) }), 400, 'invalid_grant')
+  assertError(
+    await tokenRequest(emu, { grant_type: 'authorization_code', code }, { auth: basic(other.key, other.secret) }),
+    400,
+    'invalid_grant',
+  )
 })
 
 test('PKCE S256: the right verifier passes, a wrong or missing one fails', async (t) => {
   const emu = await useEmulator(t)
   const { verifier, challenge } = pkcePair()
   const withChallenge = { code_challenge: challenge, code_challenge_method: 'S256' }
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, withChallenge), code_verifier: verifier })).status, 200)
+  assert.equal(
+    (
+      await tokenRequest(emu, {
+        grant_type: 'authorization_code',
+        code: await codeFor(emu, withChallenge),
+        code_verifier: verifier,
+      })
+    ).status,
+    200,
+  )
   const wrong = pkcePair().verifier
-  assertError(await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, withChallenge), code_verifier: wrong }), 400, 'invalid_grant')
-  assertError(await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, withChallenge) }), 400, 'invalid_grant')
+  assertError(
+    await tokenRequest(emu, {
+      grant_type: 'authorization_code',
+      code: await codeFor(emu, withChallenge),
+      code_verifier: wrong,
+    }),
+    400,
+    'invalid_grant',
+  )
+  assertError(
+    await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, withChallenge) }),
+    400,
+    'invalid_grant',
+  )
   // A verifier sent without a challenge at authorize is not checked.
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), code_verifier: wrong })).status, 200)
+  assert.equal(
+    (await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), code_verifier: wrong }))
+      .status,
+    200,
+  )
 })
 
 test('pkce=accept ignores the verifier (UNCONFIRMED §1.7)', async (t) => {
   const emu = await useEmulator(t, { pkce: 'accept' })
   const { challenge } = pkcePair()
   const withChallenge = { code_challenge: challenge, code_challenge_method: 'S256' }
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, withChallenge), code_verifier: pkcePair().verifier })).status, 200)
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, withChallenge) })).status, 200)
+  assert.equal(
+    (
+      await tokenRequest(emu, {
+        grant_type: 'authorization_code',
+        code: await codeFor(emu, withChallenge),
+        code_verifier: pkcePair().verifier,
+      })
+    ).status,
+    200,
+  )
+  assert.equal(
+    (await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, withChallenge) })).status,
+    200,
+  )
 })
 
 test('PKCE plain is taken unless pkcePlainMethod is off; an unknown method goes back as invalid_request', async (t) => {
   const emu = await useEmulator(t)
   const { verifier } = pkcePair()
   const plain = { code_challenge: verifier, code_challenge_method: 'plain' }
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, plain), code_verifier: verifier })).status, 200)
+  assert.equal(
+    (
+      await tokenRequest(emu, {
+        grant_type: 'authorization_code',
+        code: await codeFor(emu, plain),
+        code_verifier: verifier,
+      })
+    ).status,
+    200,
+  )
   // RFC 7636 §4.3: no method means plain.
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu, { code_challenge: verifier }), code_verifier: verifier })).status, 200)
+  assert.equal(
+    (
+      await tokenRequest(emu, {
+        grant_type: 'authorization_code',
+        code: await codeFor(emu, { code_challenge: verifier }),
+        code_verifier: verifier,
+      })
+    ).status,
+    200,
+  )
   const refusedAt = async (params: Record<string, string>): Promise<URL> => {
-    const page = await openAuthorize(emu, { client_id: emu.info.publicConsumer.key, response_type: 'code', state: 'p', ...params })
+    const page = await openAuthorize(emu, {
+      client_id: emu.info.publicConsumer.key,
+      response_type: 'code',
+      state: 'p',
+      ...params,
+    })
     assert.equal(page.status, 302)
     return new URL(page.location!)
   }
@@ -92,7 +162,11 @@ test('redirect_uri sent at authorize must be repeated identically at the exchang
   }
   assert.equal(await exchange({ redirect_uri: redirectUri }), 200)
   assert.equal(await exchange({}), 400, 'omitted')
-  assert.equal(await exchange({ redirect_uri: emu.info.publicConsumer.callbackUrl }), 400, 'a different, even registered, one')
+  assert.equal(
+    await exchange({ redirect_uri: emu.info.publicConsumer.callbackUrl }),
+    400,
+    'a different, even registered, one',
+  )
   await emu.control('PATCH', '/settings', { requireRedirectUriAtExchange: false })
   assert.equal(await exchange({}), 200)
 })
@@ -100,26 +174,75 @@ test('redirect_uri sent at authorize must be repeated identically at the exchang
 test('the client authenticates by HTTP Basic or by form fields; wrong credentials are invalid_client', async (t) => {
   const emu = await useEmulator(t)
   const { key, secret } = emu.info.publicConsumer
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu) })).status, 200, 'Basic')
-  const byForm = await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key, client_secret: secret }, { auth: null })
+  assert.equal(
+    (await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu) })).status,
+    200,
+    'Basic',
+  )
+  const byForm = await tokenRequest(
+    emu,
+    { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key, client_secret: secret },
+    { auth: null },
+  )
   assert.equal(byForm.status, 200, 'form fields, as GCM sends them')
 
-  const badBasic = await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu) }, { auth: basic(key, 'wrong') })
+  const badBasic = await tokenRequest(
+    emu,
+    { grant_type: 'authorization_code', code: await codeFor(emu) },
+    { auth: basic(key, 'wrong') },
+  )
   assertError(badBasic, 401, 'invalid_client')
   assert.match(badBasic.headers.get('www-authenticate') ?? '', /^Basic /)
-  assertError(await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key, client_secret: 'wrong' }, { auth: null }), 400, 'invalid_client')
-  assertError(await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu) }, { auth: null }), 400, 'invalid_client')
-  assertError(await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key }, { auth: null }), 400, 'invalid_client')
-  assertError(await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), client_id: 'someone-else' }), 401, 'invalid_client')
+  assertError(
+    await tokenRequest(
+      emu,
+      { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key, client_secret: 'wrong' },
+      { auth: null },
+    ),
+    400,
+    'invalid_client',
+  )
+  assertError(
+    await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu) }, { auth: null }),
+    400,
+    'invalid_client',
+  )
+  assertError(
+    await tokenRequest(
+      emu,
+      { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key },
+      { auth: null },
+    ),
+    400,
+    'invalid_client',
+  )
+  assertError(
+    await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), client_id: 'someone-else' }),
+    401,
+    'invalid_client',
+  )
   // UNCONFIRMED §1.3: secret-less public clients, behind requireClientSecret.
   await emu.control('PATCH', '/settings', { requireClientSecret: false })
-  assert.equal((await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key }, { auth: null })).status, 200)
+  assert.equal(
+    (
+      await tokenRequest(
+        emu,
+        { grant_type: 'authorization_code', code: await codeFor(emu), client_id: key },
+        { auth: null },
+      )
+    ).status,
+    200,
+  )
 })
 
 test('an Authorization: Bearer header at the token endpoint gets an HTML page (§1.3)', async (t) => {
   const emu = await useEmulator(t)
   const { key, secret } = emu.info.publicConsumer
-  const answer = await tokenRequest(emu, { grant_type: 'authorization_code', code: await codeFor(emu) }, { auth: `Bearer ${Buffer.from(`${key}:${secret}`).toString('base64')}` })
+  const answer = await tokenRequest(
+    emu,
+    { grant_type: 'authorization_code', code: await codeFor(emu) },
+    { auth: `Bearer ${Buffer.from(`${key}:${secret}`).toString('base64')}` },
+  )
   assert.equal(answer.status, 200)
   assert.match(answer.headers.get('content-type') ?? '', /^text\/html/)
   assert.equal(answer.json, null, 'not JSON')
@@ -129,21 +252,44 @@ test('an Authorization: Bearer header at the token endpoint gets an HTML page (�
 test('a JSON body reads as no grant type: 400 "Unsupported grant type: None" (§1.3)', async (t) => {
   const emu = await useEmulator(t)
   const code = await codeFor(emu)
-  const answer = await tokenRequest(emu, {}, { body: JSON.stringify({ grant_type: 'authorization_code', code }), contentType: 'application/json' })
+  const answer = await tokenRequest(
+    emu,
+    {},
+    { body: JSON.stringify({ grant_type: 'authorization_code', code }), contentType: 'application/json' },
+  )
   assert.equal(answer.status, 400)
   assert.deepEqual(answer.json, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type: None' })
-  assert.deepEqual(answer.json && Object.keys(answer.json), ['error_description', 'error'], 'key order as in Bitbucket’s bodies')
+  assert.deepEqual(
+    answer.json && Object.keys(answer.json),
+    ['error_description', 'error'],
+    'key order as in Bitbucket’s bodies',
+  )
   const password = await tokenRequest(emu, { grant_type: 'password', username: 'u', password: 'p' })
-  assert.deepEqual(password.json, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type: password' }, 'ROPC is gone (§1.2)')
-  assertError(await tokenRequest(emu, {}, { body: 'grant_type=authorization_code&code=a&code=b' }), 400, 'invalid_request')
+  assert.deepEqual(
+    password.json,
+    { error: 'unsupported_grant_type', error_description: 'Unsupported grant type: password' },
+    'ROPC is gone (§1.2)',
+  )
+  assertError(
+    await tokenRequest(emu, {}, { body: 'grant_type=authorization_code&code=a&code=b' }),
+    400,
+    'invalid_request',
+  )
 })
 
 test('a consumer without a callback URL cannot exchange a code (§1.6)', async (t) => {
   const emu = await useEmulator(t)
   const consumer = await emu.control<{ key: string; secret: string }>('POST', '/consumers', { callbackUrl: null })
-  const answer = await tokenRequest(emu, { grant_type: 'authorization_code', code: 'anything' }, { auth: basic(consumer.key, consumer.secret) })
+  const answer = await tokenRequest(
+    emu,
+    { grant_type: 'authorization_code', code: 'anything' },
+    { auth: basic(consumer.key, consumer.secret) },
+  )
   assert.equal(answer.status, 400)
-  assert.equal(answer.text, '{"error_description":"No callback uri defined for the OAuth client.","error":"invalid_request"}')
+  assert.equal(
+    answer.text,
+    '{"error_description":"No callback uri defined for the OAuth client.","error":"invalid_request"}',
+  )
 })
 
 test('tokens are longer than 2,500 characters and tokenLength is honoured', async (t) => {
@@ -155,6 +301,9 @@ test('tokens are longer than 2,500 characters and tokenLength is honoured', asyn
   await emu.control('PATCH', '/settings', { tokenLength: 3000 })
   const longer = await tokens(emu, { grant_type: 'authorization_code', code: await codeFor(emu) })
   assert.equal(String(longer.access_token).length, 3000)
-  assert.ok(emu.server.issuedSecrets.includes(String(longer.access_token)), 'issued tokens are registered for the leak scan')
+  assert.ok(
+    emu.server.issuedSecrets.includes(String(longer.access_token)),
+    'issued tokens are registered for the leak scan',
+  )
   assert.ok(emu.server.issuedSecrets.includes(String(longer.refresh_token)))
 })

@@ -27,7 +27,16 @@ const grants: Record<GrantType, Grant> = {
 }
 
 /** Parameters that RFC 6749 §3.2 forbids repeating. */
-const singular = ['grant_type', 'code', 'redirect_uri', 'refresh_token', 'client_id', 'client_secret', 'code_verifier', 'scope']
+const singular = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'refresh_token',
+  'client_id',
+  'client_secret',
+  'code_verifier',
+  'scope',
+]
 
 /** Reads a form body; anything else (JSON above all) reads as no fields at all (§1.3). */
 export async function readTokenForm(ctx: RequestContext): Promise<[string, string][]> {
@@ -48,7 +57,11 @@ async function exchange(ctx: RequestContext): Promise<void> {
     req.resume()
     // §1.3 (community.developer 22038): a Bearer header got an HTML page mentioning an OpenID transaction.
     // Its status is UNCONFIRMED (tokenEndpointBearerStatus).
-    return sendHtml(res, emulator.settings.tokenEndpointBearerStatus, errorPage('OpenID transaction in progress', 'Please wait while your sign-in completes.'))
+    return sendHtml(
+      res,
+      emulator.settings.tokenEndpointBearerStatus,
+      errorPage('OpenID transaction in progress', 'Please wait while your sign-in completes.'),
+    )
   }
   try {
     const pairs = await readTokenForm(ctx)
@@ -56,10 +69,19 @@ async function exchange(ctx: RequestContext): Promise<void> {
     const repeated = singular.find((name) => pairs.filter(([key]) => key === name).length > 1)
     if (repeated) throw new TokenError(400, 'invalid_request', `Duplicate ${repeated} parameter.`)
     const form = new Map(pairs)
-    const consumer = authenticateClient(emulator.world, emulator.settings, authorization, form, grant !== 'client_credentials')
+    const consumer = authenticateClient(
+      emulator.world,
+      emulator.settings,
+      authorization,
+      form,
+      grant !== 'client_credentials',
+    )
     // §1.6/§1.8: a consumer without a callback URL cannot get tokens. Observed for client_credentials
     // too; that part is behind callbackUrlRequiredForAllGrants (see settings.ts).
-    if (consumer.callbackUrl === null && (grant === 'authorization_code' || emulator.settings.callbackUrlRequiredForAllGrants)) {
+    if (
+      consumer.callbackUrl === null &&
+      (grant === 'authorization_code' || emulator.settings.callbackUrlRequiredForAllGrants)
+    ) {
       throw new TokenError(400, 'invalid_request', NO_CALLBACK)
     }
     sendTokenJson(res, 200, grants[grant](emulator, consumer, form))

@@ -28,7 +28,12 @@ export function unsupportedGrantType(grantType: string | null): TokenError {
 }
 
 /** Sends any JSON answer of the token endpoint: never cached (RFC 6749 §5.1). */
-export function sendTokenJson(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+export function sendTokenJson(
+  res: ServerResponse,
+  status: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -11,8 +11,16 @@ import { basic, signIn, sleep, tokenRequest, tokens } from './testing.js'
 
 const INVALID_REFRESH = '{"error_description":"Invalid refresh_token","error":"invalid_request"}'
 
-async function refresh(emu: RunningEmulator, refreshToken: string, auth?: string): Promise<{ status: number; text: string; json: Record<string, unknown> | null }> {
-  return tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: refreshToken }, auth === undefined ? {} : { auth })
+async function refresh(
+  emu: RunningEmulator,
+  refreshToken: string,
+  auth?: string,
+): Promise<{ status: number; text: string; json: Record<string, unknown> | null }> {
+  return tokenRequest(
+    emu,
+    { grant_type: 'refresh_token', refresh_token: refreshToken },
+    auth === undefined ? {} : { auth },
+  )
 }
 
 function privateAuth(emu: RunningEmulator): string {
@@ -30,7 +38,8 @@ test('refresh rotates: a new refresh token each time, and every access token sta
   assert.ok(second.json?.refresh_token !== first.refresh_token, 'a new refresh token')
   assert.ok(second.json?.access_token !== first.access_token, 'a new access token')
   // §1.5: refreshing does not revoke other unexpired access tokens.
-  for (const token of [first.access_token, second.json?.access_token]) assert.equal(credentialFromToken(emu.server, String(token)).user?.uuid, emu.info.user.uuid)
+  for (const token of [first.access_token, second.json?.access_token])
+    assert.equal(credentialFromToken(emu.server, String(token)).user?.uuid, emu.info.user.uuid)
   const record = emu.server.world.accessToken(String(second.json?.access_token))
   assert.equal(record?.grant, 'refresh_token')
   assert.deepEqual(record?.scopes, ['account', 'repository:write'])
@@ -51,7 +60,11 @@ test('an old refresh token dies refreshTokenGraceSeconds after its first use', a
   const dead = await refresh(emu, String(first.refresh_token))
   assert.equal(dead.status, 400)
   assert.equal(dead.text, INVALID_REFRESH)
-  assert.equal((await refresh(emu, String(second.json?.refresh_token))).status, 200, 'the rotated one was never used, so it lives')
+  assert.equal(
+    (await refresh(emu, String(second.json?.refresh_token))).status,
+    200,
+    'the rotated one was never used, so it lives',
+  )
 })
 
 test('a refresh token never used expires after refreshTokenUnusedLifetimeSeconds', async (t) => {
@@ -66,11 +79,17 @@ test('a refresh token never used expires after refreshTokenUnusedLifetimeSeconds
 test('a revoked, unknown, missing or other consumer’s refresh token gets §1.6’s exact body', async (t) => {
   const emu = await useEmulator(t)
   const body = await signIn(emu)
-  const other = await emu.control<{ key: string; secret: string }>('POST', '/consumers', { callbackUrl: 'http://127.0.0.1:9/cb' })
+  const other = await emu.control<{ key: string; secret: string }>('POST', '/consumers', {
+    callbackUrl: 'http://127.0.0.1:9/cb',
+  })
   assert.equal((await refresh(emu, String(body.refresh_token), basic(other.key, other.secret))).text, INVALID_REFRESH)
   assert.equal((await refresh(emu, 'not-a-refresh-token')).text, INVALID_REFRESH)
   assert.equal((await tokenRequest(emu, { grant_type: 'refresh_token' })).text, INVALID_REFRESH)
-  assert.equal((await refresh(emu, String(body.access_token))).text, INVALID_REFRESH, 'an access token is not a refresh token')
+  assert.equal(
+    (await refresh(emu, String(body.access_token))).text,
+    INVALID_REFRESH,
+    'an access token is not a refresh token',
+  )
   await emu.control('POST', '/tokens/revoke', { token: body.refresh_token })
   const revoked = await refresh(emu, String(body.refresh_token))
   assert.equal(revoked.status, 400)
@@ -103,13 +122,26 @@ test('client_credentials: a private consumer gets a token acting for its owner; 
 
 test('client_credentials needs a callback URL on the consumer too (§1.6, composer #5335), unless relaxed', async (t) => {
   const emu = await useEmulator(t)
-  const bare = await emu.control<{ key: string; secret: string }>('POST', '/consumers', { isPrivate: true, callbackUrl: null })
+  const bare = await emu.control<{ key: string; secret: string }>('POST', '/consumers', {
+    isPrivate: true,
+    callbackUrl: null,
+  })
   const answer = await tokenRequest(emu, { grant_type: 'client_credentials' }, { auth: basic(bare.key, bare.secret) })
   assert.equal(answer.status, 400)
-  assert.equal(answer.text, '{"error_description":"No callback uri defined for the OAuth client.","error":"invalid_request"}')
-  assert.equal((await tokenRequest(emu, { grant_type: 'client_credentials' }, { auth: privateAuth(emu) })).status, 200, 'the seeded private consumer has one')
+  assert.equal(
+    answer.text,
+    '{"error_description":"No callback uri defined for the OAuth client.","error":"invalid_request"}',
+  )
+  assert.equal(
+    (await tokenRequest(emu, { grant_type: 'client_credentials' }, { auth: privateAuth(emu) })).status,
+    200,
+    'the seeded private consumer has one',
+  )
   await emu.control('PATCH', '/settings', { callbackUrlRequiredForAllGrants: false })
-  assert.equal((await tokenRequest(emu, { grant_type: 'client_credentials' }, { auth: basic(bare.key, bare.secret) })).status, 200)
+  assert.equal(
+    (await tokenRequest(emu, { grant_type: 'client_credentials' }, { auth: basic(bare.key, bare.secret) })).status,
+    200,
+  )
 })
 
 test('the scope field is `scope` by default and `scopes` by setting, joined by tokenScopeSeparator', async (t) => {
@@ -121,7 +153,11 @@ test('the scope field is `scope` by default and `scopes` by setting, joined by t
   const legacy = await signIn(emu)
   assert.equal(legacy.scopes, 'account,repository:write')
   assert.equal('scope' in legacy, false)
-  assert.deepEqual(Object.keys(legacy), ['scopes', 'access_token', 'expires_in', 'token_type', 'state', 'refresh_token'], 'the order of the body recorded in §1.4')
+  assert.deepEqual(
+    Object.keys(legacy),
+    ['scopes', 'access_token', 'expires_in', 'token_type', 'state', 'refresh_token'],
+    'the order of the body recorded in §1.4',
+  )
 })
 
 test('accessTokenLifetimeSeconds is read at issue time; an expired token gets the "Access token expired" 401', async (t) => {
@@ -136,9 +172,15 @@ test('accessTokenLifetimeSeconds is read at issue time; an expired token gets th
   assert.equal(short.expires_in, 0)
   await sleep(300)
   const expired = (): unknown => credentialFromToken(emu.server, String(short.access_token))
-  assert.throws(expired, (error: unknown) => error instanceof ApiError && error.status === 401 && error.message === EXPIRED_MESSAGE)
+  assert.throws(
+    expired,
+    (error: unknown) => error instanceof ApiError && error.status === 401 && error.message === EXPIRED_MESSAGE,
+  )
   // And by the control endpoint, for a token that had two hours left.
   assert.equal(credentialFromToken(emu.server, String(body.access_token)).kind, 'oauth')
   await emu.control('POST', '/tokens/expire', { token: body.access_token })
-  assert.throws(() => credentialFromToken(emu.server, String(body.access_token)), (error: unknown) => error instanceof ApiError && error.message === EXPIRED_MESSAGE)
+  assert.throws(
+    () => credentialFromToken(emu.server, String(body.access_token)),
+    (error: unknown) => error instanceof ApiError && error.message === EXPIRED_MESSAGE,
+  )
 })

@@ -62,7 +62,9 @@ export function specOperation(spec: OpenApiDocument, method: string, path: strin
 const DOCUMENT_ID = 'bitbucket-openapi'
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object or the plugin itself.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv
 
 /**
  * JSON-schema validation against the spec's components. The components are registered as one
@@ -80,7 +82,8 @@ export class SpecValidator {
 
   /** The component name of the JSON schema an operation documents for `status`, or null. */
   responseSchemaName(method: string, path: string, status: number): string | null {
-    const schema = specOperation(this.spec, method, path)?.responses?.[String(status)]?.content?.['application/json']?.schema
+    const schema = specOperation(this.spec, method, path)?.responses?.[String(status)]?.content?.['application/json']
+      ?.schema
     const ref = typeof schema?.$ref === 'string' ? schema.$ref : null
     return ref?.startsWith('#/components/schemas/') ? ref.slice('#/components/schemas/'.length) : null
   }

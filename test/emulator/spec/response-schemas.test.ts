@@ -21,13 +21,21 @@ interface Check {
 }
 
 /** Calls the emulator and validates the answer against the operation's documented schema. */
-async function checkResponse(t: TestContext, emu: RunningEmulator, validator: SpecValidator, used: Set<string>, check: Check, token: string): Promise<void> {
+async function checkResponse(
+  t: TestContext,
+  emu: RunningEmulator,
+  validator: SpecValidator,
+  used: Set<string>,
+  check: Check,
+  token: string,
+): Promise<void> {
   await t.test(`${check.status ?? 200} GET ${check.url}${check.schema ? ` as ${check.schema}` : ''}`, async () => {
     const status = check.status ?? 200
     const res = await apiGet(emu, check.url, check.auth === undefined ? token : check.auth)
     assert.equal(res.status, status, res.text)
     const documented = validator.responseSchemaName('GET', check.op, status)
-    if (status >= 400) assert.ok(documented === null || documented === 'error', `the spec documents ${documented} for ${status}`)
+    if (status >= 400)
+      assert.ok(documented === null || documented === 'error', `the spec documents ${documented} for ${status}`)
     const schema = check.schema ?? documented ?? (status >= 400 ? 'error' : null)
     assert.ok(schema, `the spec documents a JSON schema for ${status} of GET ${check.op}`)
     const errors = unexplained(validator.errors(schema, res.json()), used)
@@ -35,7 +43,7 @@ async function checkResponse(t: TestContext, emu: RunningEmulator, validator: Sp
   })
 }
 
-test('emulator JSON responses validate against the spec\'s response schemas (§7)', async (t) => {
+test("emulator JSON responses validate against the spec's response schemas (§7)", async (t) => {
   const spec = specOrSkip(t)
   if (!spec) return
   const validator = new SpecValidator(spec)
@@ -55,7 +63,10 @@ test('emulator JSON responses validate against the spec\'s response schemas (§7
   await run({ url: '/2.0/user', op: '/user', schema: 'user' })
   await run({ url: '/2.0/user/workspaces', op: '/user/workspaces' })
   await run({ url: '/2.0/user/workspaces/pail-demo/permission', op: '/user/workspaces/{workspace}/permission' })
-  await run({ url: '/2.0/user/workspaces/pail-demo/permissions/repositories', op: '/user/workspaces/{workspace}/permissions/repositories' })
+  await run({
+    url: '/2.0/user/workspaces/pail-demo/permissions/repositories',
+    op: '/user/workspaces/{workspace}/permissions/repositories',
+  })
   await run({ url: '/2.0/workspaces/pail-demo', op: '/workspaces/{workspace}' })
   await run({ url: '/2.0/repositories/pail-demo', op: '/repositories/{workspace}' })
   await run({ url: BASE, op: REPO })
@@ -65,11 +76,22 @@ test('emulator JSON responses validate against the spec\'s response schemas (§7
   await run({ url: `${BASE}/src/${sha}/`, op: `${REPO}/src/{commit}/{path}` })
   await run({ url: `${BASE}/src/${sha}/?max_depth=2`, op: `${REPO}/src/{commit}/{path}` })
   for (const file of ['bin/run.sh', 'assets/blob.bin', 'docs/guide.md']) {
-    await run({ url: `${BASE}/src/${sha}/${file}?format=meta`, op: `${REPO}/src/{commit}/{path}`, schema: metaSchemas.file })
+    await run({
+      url: `${BASE}/src/${sha}/${file}?format=meta`,
+      op: `${REPO}/src/{commit}/{path}`,
+      schema: metaSchemas.file,
+    })
   }
-  await run({ url: `${BASE}/src/${sha}/docs/?format=meta`, op: `${REPO}/src/{commit}/{path}`, schema: metaSchemas.directory })
+  await run({
+    url: `${BASE}/src/${sha}/docs/?format=meta`,
+    op: `${REPO}/src/{commit}/{path}`,
+    schema: metaSchemas.directory,
+  })
   // diffstat: added paths (old: null), then a commit with modified, renamed, removed and mode-changed paths.
-  const later = await emu.control<{ hash: string }>('POST', '/commit', { files: { 'docs/guide.md': '# Guide\n\nMore.\n', 'docs/run.sh': '#!/bin/sh\n', 'café.md': 'x\n' }, deletions: ['bin/run.sh', 'assets/blob.bin'] })
+  const later = await emu.control<{ hash: string }>('POST', '/commit', {
+    files: { 'docs/guide.md': '# Guide\n\nMore.\n', 'docs/run.sh': '#!/bin/sh\n', 'café.md': 'x\n' },
+    deletions: ['bin/run.sh', 'assets/blob.bin'],
+  })
   await run({ url: `${BASE}/diffstat/${sha}`, op: `${REPO}/diffstat/{spec}` })
   await run({ url: `${BASE}/diffstat/${later.hash}?pagelen=2`, op: `${REPO}/diffstat/{spec}` })
   await run({ url: `${BASE}/diffstat/${later.hash}..${sha}?topic=false&renames=false`, op: `${REPO}/diffstat/{spec}` })
@@ -99,6 +121,7 @@ test('emulator JSON responses validate against the spec\'s response schemas (§7
       t2.skip('../shared/bitbucket-api.md not found beside the checkout: exception references not checked')
       return
     }
-    for (const line of [...specDefects.map((d) => d.docLine), metaSchemas.docLine]) if (line !== null) assert.ok(notes.includes(line), `bitbucket-api.md contains: ${line}`)
+    for (const line of [...specDefects.map((d) => d.docLine), metaSchemas.docLine])
+      if (line !== null) assert.ok(notes.includes(line), `bitbucket-api.md contains: ${line}`)
   })
 })

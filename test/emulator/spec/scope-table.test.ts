@@ -5,7 +5,7 @@ import { specOperation, specOrSkip } from './openapi.js'
 
 const sorted = (list: readonly string[]): string[] => [...list].sort()
 
-test('every row of the scope table matches the spec\'s security and x-atlassian-oauth2-scopes (§2.1, §2.3)', async (t) => {
+test("every row of the scope table matches the spec's security and x-atlassian-oauth2-scopes (§2.1, §2.3)", async (t) => {
   const spec = specOrSkip(t)
   if (!spec) return
   for (const row of operations) {
@@ -15,7 +15,9 @@ test('every row of the scope table matches the spec\'s security and x-atlassian-
       const oauth = op.security?.find((entry) => 'oauth2' in entry)?.oauth2
       assert.ok(oauth, 'the operation has an oauth2 security requirement')
       assert.deepEqual(sorted(row.oauth), sorted(oauth), 'OAuth scopes (security.oauth2)')
-      const granular = (op['x-atlassian-oauth2-scopes'] ?? []).filter((entry) => entry.scheme === 'oauth2').flatMap((entry) => entry.scopes)
+      const granular = (op['x-atlassian-oauth2-scopes'] ?? [])
+        .filter((entry) => entry.scheme === 'oauth2')
+        .flatMap((entry) => entry.scopes)
       assert.ok(granular.length > 0, 'the operation lists x-atlassian-oauth2-scopes')
       assert.deepEqual(sorted(row.apiToken), sorted(granular), 'API-token scopes (x-atlassian-oauth2-scopes)')
     })

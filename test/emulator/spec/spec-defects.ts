@@ -23,7 +23,8 @@ export interface SpecDefect {
 export const specDefects: readonly SpecDefect[] = [
   {
     id: 'commit_file.attributes is a list',
-    description: '[SPEC] types `commit_file.attributes` as one string of an enum; Bitbucket (and the spec\'s own example) returns a list.',
+    description:
+      "[SPEC] types `commit_file.attributes` as one string of an enum; Bitbucket (and the spec's own example) returns a list.",
     docLine: '2. `commit_file.attributes` is typed as a string but returned as an array.',
     matches: (e) => /(^|\/)attributes$/.test(e.instancePath) && (e.keyword === 'type' || e.keyword === 'enum'),
   },
@@ -32,7 +33,8 @@ export const specDefects: readonly SpecDefect[] = [
     description:
       'The 403 for missing scopes carries `detail: {required: [...], granted: [...]}` (SonarQube BitbucketCloudRestClientTest ' +
       'fixture; several clients read `error.detail.required`), while [SPEC] `error.detail` is a string.',
-    docLine: '[SPEC] schema `error`: `type` required, and `error.additionalProperties: false` with `message`, `detail`, `data`.',
+    docLine:
+      '[SPEC] schema `error`: `type` required, and `error.additionalProperties: false` with `message`, `detail`, `data`.',
     matches: (e) => e.instancePath === '/error/detail' && e.keyword === 'type',
   },
   {
@@ -41,7 +43,10 @@ export const specDefects: readonly SpecDefect[] = [
       '[SPEC] closes `repository.links` (additionalProperties: false) without `branches`, `tags` or `source`; its own ' +
       '[SPEC-URI] repository example has `branches` and `tags`, the recorded jenkins payload all three.',
     docLine: '`links` (`clone[]` with `https`/`ssh` hrefs, `branches`, `commits`, …)',
-    matches: (e) => /(^|\/)links$/.test(e.instancePath) && e.keyword === 'additionalProperties' && ['branches', 'tags', 'source'].includes(String(e.params.additionalProperty)),
+    matches: (e) =>
+      /(^|\/)links$/.test(e.instancePath) &&
+      e.keyword === 'additionalProperties' &&
+      ['branches', 'tags', 'source'].includes(String(e.params.additionalProperty)),
   },
   {
     id: 'commit.summary has type "rendered"',
@@ -49,7 +54,10 @@ export const specDefects: readonly SpecDefect[] = [
       '[SPEC] closes `base_commit.summary` to raw/markup/html, yet its own `GET …/commit/{commit}` example and the recorded ' +
       'jenkins commit payloads carry `summary.type: "rendered"`.',
     docLine: null,
-    matches: (e) => /(^|\/)summary$/.test(e.instancePath) && e.keyword === 'additionalProperties' && e.params.additionalProperty === 'type',
+    matches: (e) =>
+      /(^|\/)summary$/.test(e.instancePath) &&
+      e.keyword === 'additionalProperties' &&
+      e.params.additionalProperty === 'type',
   },
   {
     id: 'diffstat.old and diffstat.new are null for an added or removed path',
@@ -64,7 +72,7 @@ export const specDefects: readonly SpecDefect[] = [
   {
     id: 'mainbranch is null for an empty repository',
     description:
-      'UNCONFIRMED: an empty repository\'s `mainbranch` (settings.emptyRepositoryMainbranch, default null as OpenHands PR ' +
+      "UNCONFIRMED: an empty repository's `mainbranch` (settings.emptyRepositoryMainbranch, default null as OpenHands PR " +
       '#14085 reports for "empty / uninitialized repos"); [SPEC] types it as a non-nullable branch object.',
     docLine: null,
     matches: (e) => /(^|\/)mainbranch$/.test(e.instancePath) && e.keyword === 'type' && e.data === null,

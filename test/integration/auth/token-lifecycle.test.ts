@@ -24,7 +24,8 @@ async function signedIn(t: Parameters<typeof useEmulator>[0], settings: Paramete
   const pail = await pailAuth(t, emu, consentRobot('grant'), port)
   await pail.auth.signInWithBrowser({ timeoutMs: 20_000 })
   const session = (await pail.auth.session())!
-  const tokenCalls = (): number => emu.server.requestLog.filter((r) => r.method === 'POST' && r.path.startsWith('/site/oauth2/access_token')).length
+  const tokenCalls = (): number =>
+    emu.server.requestLog.filter((r) => r.method === 'POST' && r.path.startsWith('/site/oauth2/access_token')).length
   return { emu, pail, session, tokenCalls, signInCalls: tokenCalls() }
 }
 

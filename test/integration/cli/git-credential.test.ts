@@ -16,7 +16,11 @@ const run = promisify(execFile)
 
 test('git clone and push use pail as credential helper, also after the access token expired', async (t) => {
   const port = await freePort()
-  const emu = await useEmulator(t, { accessTokenLifetimeSeconds: 8 }, { callbackUrl: `http://127.0.0.1:${port}/pail/callback` })
+  const emu = await useEmulator(
+    t,
+    { accessTokenLifetimeSeconds: 8 },
+    { callbackUrl: `http://127.0.0.1:${port}/pail/callback` },
+  )
   const cli = await pailCli(t, emu, port)
   const { key, secret } = emu.info.privateConsumer
   assert.equal((await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])).code, 0)
@@ -55,7 +59,10 @@ test('git clone and push use pail as credential helper, also after the access to
   assert.equal(tip, 'After expiry\n')
   const pushes = emu.server.requestLog.filter((r) => r.path.includes('git-receive-pack') && r.method === 'POST')
   assert.ok(pushes.some((r) => r.status === 200))
-  assert.ok(emu.server.requestLog.filter((r) => r.path.startsWith('/site/oauth2/access_token')).length >= 2, 'the token was renewed for the push')
+  assert.ok(
+    emu.server.requestLog.filter((r) => r.path.startsWith('/site/oauth2/access_token')).length >= 2,
+    'the token was renewed for the push',
+  )
 })
 
 test('pail git-credential answers only for its own Bitbucket host, and says when nobody is signed in', async (t) => {
@@ -70,6 +77,8 @@ test('pail git-credential answers only for its own Bitbucket host, and says when
   await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])
   const other = await cli.run(['git-credential', 'get'], { input: 'protocol=https\nhost=github.com\n\n' })
   assert.equal(other.stdout, '')
-  const ours = await cli.run(['git-credential', 'get'], { input: `protocol=http\nhost=${web.host}\npath=pail-demo/handbook.git\n\n` })
+  const ours = await cli.run(['git-credential', 'get'], {
+    input: `protocol=http\nhost=${web.host}\npath=pail-demo/handbook.git\n\n`,
+  })
   assert.match(ours.stdout, /^username=x-token-auth\npassword=\S{2500,}\npassword_expiry_utc=\d+\n$/)
 })

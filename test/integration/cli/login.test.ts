@@ -53,9 +53,18 @@ test('pail login in the browser, whoami, repos, logout', async (t) => {
   assert.match(text, /Signed in with your Bitbucket account \(browser sign-in\)/)
   assert.match(text, /Permissions: Account: Read, Repositories: Write/)
 
-  const repos = JSON.parse((await cli.run(['repos', '--json'])).stdout) as { workspace: string; repositories: { fullName: string }[] }[]
-  assert.deepEqual(repos.map((w) => w.workspace), [emu.info.workspace])
-  assert.deepEqual(repos[0]!.repositories.map((r) => r.fullName), ['pail-demo/empty-repo', 'pail-demo/handbook', 'pail-demo/read-only'])
+  const repos = JSON.parse((await cli.run(['repos', '--json'])).stdout) as {
+    workspace: string
+    repositories: { fullName: string }[]
+  }[]
+  assert.deepEqual(
+    repos.map((w) => w.workspace),
+    [emu.info.workspace],
+  )
+  assert.deepEqual(
+    repos[0]!.repositories.map((r) => r.fullName),
+    ['pail-demo/empty-repo', 'pail-demo/handbook', 'pail-demo/read-only'],
+  )
 
   const logout = await cli.run(['logout'])
   assert.equal(logout.code, 0)
@@ -70,7 +79,13 @@ test('pail login --client-credentials, --access-token and --api-token', async (t
   assert.equal((await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])).code, 0)
   assert.equal((JSON.parse((await cli.run(['whoami', '--json'])).stdout) as WhoAmI).kind, 'client-credentials')
 
-  const token = await cli.run(['login', '--access-token', emu.info.repositoryAccessToken, '--repo', 'pail-demo/handbook'])
+  const token = await cli.run([
+    'login',
+    '--access-token',
+    emu.info.repositoryAccessToken,
+    '--repo',
+    'pail-demo/handbook',
+  ])
   assert.equal(token.code, 0, token.stderr)
   const who = JSON.parse((await cli.run(['whoami', '--json'])).stdout) as WhoAmI
   assert.equal(who.displayName, 'Access token for pail-demo/handbook')
@@ -78,7 +93,10 @@ test('pail login --client-credentials, --access-token and --api-token', async (t
   assert.equal(who.features.find((f) => f.feature === 'identify')?.ready, false)
   assert.equal(who.features.find((f) => f.feature === 'sync')?.ready, true)
   const repos = JSON.parse((await cli.run(['repos', '--json'])).stdout) as { repositories: { fullName: string }[] }[]
-  assert.deepEqual(repos.flatMap((w) => w.repositories.map((r) => r.fullName)), ['pail-demo/handbook'])
+  assert.deepEqual(
+    repos.flatMap((w) => w.repositories.map((r) => r.fullName)),
+    ['pail-demo/handbook'],
+  )
 
   const api = await cli.run(['login', '--api-token', emu.info.apiToken.token, '--email', emu.info.apiToken.email])
   assert.equal(api.code, 0, api.stderr)

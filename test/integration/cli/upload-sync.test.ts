@@ -26,13 +26,28 @@ test('pail upload sends files and folders as one commit; pail sync --once syncs 
   await writeFile(join(work, 'Minutes', '~$monday.docx'), 'office lock file')
   await writeFile(join(work, 'budget.csv'), 'a,b\n')
 
-  const up = await cli.run(['upload', join(work, 'Minutes'), join(work, 'budget.csv'), '--repo', 'pail-demo/handbook', '--path', 'shared', '--message', 'Weekly files'])
+  const up = await cli.run([
+    'upload',
+    join(work, 'Minutes'),
+    join(work, 'budget.csv'),
+    '--repo',
+    'pail-demo/handbook',
+    '--path',
+    'shared',
+    '--message',
+    'Weekly files',
+  ])
   assert.equal(up.code, 0, up.stderr)
-  assert.match(up.stdout, /^Uploaded 2 file\(s\) as commit [0-9a-f]{12}: http:\/\/127\.0\.0\.1:\d+\/pail-demo\/handbook\/commits\/[0-9a-f]{40}\n$/)
+  assert.match(
+    up.stdout,
+    /^Uploaded 2 file\(s\) as commit [0-9a-f]{12}: http:\/\/127\.0\.0\.1:\d+\/pail-demo\/handbook\/commits\/[0-9a-f]{40}\n$/,
+  )
   assert.match(up.stderr, /Uploading… 100%/)
   const repo = emu.server.world.repository('pail-demo', 'handbook')!
   const gitDir = emu.server.git(repo).gitDir
-  const tree = (await run('git', ['--git-dir', gitDir, 'ls-tree', '-r', '--name-only', 'main'])).stdout.trim().split('\n')
+  const tree = (await run('git', ['--git-dir', gitDir, 'ls-tree', '-r', '--name-only', 'main'])).stdout
+    .trim()
+    .split('\n')
   assert.deepEqual(tree, ['README.md', 'shared/Minutes/monday.txt', 'shared/budget.csv'])
   assert.equal((await run('git', ['--git-dir', gitDir, 'log', '-1', '--format=%s'])).stdout, 'Weekly files\n')
 
@@ -43,9 +58,21 @@ test('pail upload sends files and folders as one commit; pail sync --once syncs 
   const synced = await cli.run(['sync', '--once'])
   assert.equal(synced.code, 0, synced.stderr)
   assert.match(synced.stdout, /committed [0-9a-f]{12} \(1 uploaded, 0 deleted\)/)
-  assert.match((await cli.run(['status'])).stdout, /Team ↔ pail-demo\/handbook@main: up-to-date — Uploaded 1 and deleted 0 file\(s\)/)
-  const history = JSON.parse((await cli.run(['history', '--json'])).stdout) as { status: string; source: { kind: string } }[]
-  assert.deepEqual(history.map((e) => [e.source.kind, e.status]), [['pair', 'committed'], ['manual', 'committed']])
+  assert.match(
+    (await cli.run(['status'])).stdout,
+    /Team ↔ pail-demo\/handbook@main: up-to-date — Uploaded 1 and deleted 0 file\(s\)/,
+  )
+  const history = JSON.parse((await cli.run(['history', '--json'])).stdout) as {
+    status: string
+    source: { kind: string }
+  }[]
+  assert.deepEqual(
+    history.map((e) => [e.source.kind, e.status]),
+    [
+      ['pair', 'committed'],
+      ['manual', 'committed'],
+    ],
+  )
 
   const bad = await cli.run(['upload', join(work, 'nope.txt'), '--repo', 'pail-demo/handbook'])
   assert.equal(bad.code, 1)

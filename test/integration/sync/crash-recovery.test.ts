@@ -15,17 +15,28 @@ test('killed right after the 201: the next run adopts the commit instead of comm
   await f.syncOnce()
   await writeFile(join(f.folder, 'report.txt'), 'quarterly report\n')
   const before = await f.commitCount()
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url))], {
-    env: { ...process.env, PAIL_HOME: f.home, PAIL_WEB_URL: f.emu.info.webUrl, PAIL_API_URL: f.emu.info.apiUrl, PAIL_PAIR: f.pair.id },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url))],
+    {
+      env: {
+        ...process.env,
+        PAIL_HOME: f.home,
+        PAIL_WEB_URL: f.emu.info.webUrl,
+        PAIL_API_URL: f.emu.info.apiUrl,
+        PAIL_PAIR: f.pair.id,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let stderr = ''
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
   const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)))
   assert.equal(signal, 'SIGKILL', stderr.slice(0, 500))
   assert.equal(await f.commitCount(), before + 1, 'the commit landed before the kill')
 
-  const posts = (): number => f.emu.server.requestLog.filter((r) => r.method === 'POST' && r.path.endsWith('/src')).length
+  const posts = (): number =>
+    f.emu.server.requestLog.filter((r) => r.method === 'POST' && r.path.endsWith('/src')).length
   const postsBefore = posts()
   const outcome = await f.syncOnce()
   assert.deepEqual(outcome, { status: 'up-to-date', downloaded: 0 })

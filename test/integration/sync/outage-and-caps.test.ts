@@ -19,7 +19,11 @@ test('edits while the emulator is down are not lost: the sync fails plainly, the
   await assert.rejects(f.syncOnce(), /Pail could not reach Bitbucket/)
 
   const restarted = new EmulatorServer(f.emu.info.dataDir)
-  await restarted.start({ dataDir: f.emu.info.dataDir, port: Number(new URL(f.emu.info.webUrl).port), apiPort: Number(new URL(f.emu.info.apiUrl).port) })
+  await restarted.start({
+    dataDir: f.emu.info.dataDir,
+    port: Number(new URL(f.emu.info.webUrl).port),
+    apiPort: Number(new URL(f.emu.info.apiUrl).port),
+  })
   t.after(() => restarted.stop())
   const outcome = await f.syncOnce()
   assert.equal(outcome.status, 'committed')
@@ -49,11 +53,16 @@ test('a file growing during its upload: the bytes sent are what the index record
   // Hold the POST at the door; once it has arrived (its sizes are fixed), the file grows.
   await f.emu.control('POST', '/faults', { kind: 'delay', ms: 1000, count: 1, method: 'POST', path: '/src' })
   const syncing = f.syncOnce()
-  while ((await f.emu.control<unknown[]>('GET', '/faults')).length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  while ((await f.emu.control<unknown[]>('GET', '/faults')).length > 0)
+    await new Promise((resolve) => setTimeout(resolve, 20))
   await appendFile(file, 'one more line\n')
   assert.equal((await syncing).status, 'committed')
   const firstRemote = (await f.remoteTree()).get('growing.log')!
-  assert.equal(Buffer.from(firstRemote, 'base64').length, 8 * 1024 * 1024, 'the commit holds the file as it was when its upload began')
+  assert.equal(
+    Buffer.from(firstRemote, 'base64').length,
+    8 * 1024 * 1024,
+    'the commit holds the file as it was when its upload began',
+  )
   assert.equal((await f.syncOnce()).status, 'committed', 'the grown file is dirty again and goes up')
   await f.assertInSync()
 })

@@ -51,14 +51,18 @@ test('a burst of 1,000 files becomes one commit', async (t) => {
   const f = await syncFixture(t)
   await f.syncOnce()
   await mkdir(join(f.folder, 'burst'))
-  await Promise.all(Array.from({ length: 1000 }, (_, i) => writeFile(join(f.folder, 'burst', `file-${i}.txt`), `file ${i}\n`)))
+  await Promise.all(
+    Array.from({ length: 1000 }, (_, i) => writeFile(join(f.folder, 'burst', `file-${i}.txt`), `file ${i}\n`)),
+  )
   const before = await f.commitCount()
   f.emu.server.requestLog.length = 0
   const outcome = await f.syncOnce()
   assert.equal(outcome.status, 'committed')
   assert.equal(await f.commitCount(), before + 1)
   const api = f.emu.server.requestLog.filter((r) => r.server === 'api')
-  t.diagnostic(`1,000-file burst: ${api.length} API requests (${api.map((r) => `${r.method} ${r.path.split('?')[0]!.replace(/[0-9a-f]{40}/g, '<sha>')}`).join(', ')})`)
+  t.diagnostic(
+    `1,000-file burst: ${api.length} API requests (${api.map((r) => `${r.method} ${r.path.split('?')[0]!.replace(/[0-9a-f]{40}/g, '<sha>')}`).join(', ')})`,
+  )
   assert.ok(api.length <= 5, `${api.length} API requests`)
   await f.assertInSync()
 })
@@ -81,12 +85,16 @@ test("a real 409: another user commits while Pail's commit is on its way; Pail c
   // Hold Pail's POST at the door; once it has arrived (the fault is used up), Robin commits.
   await f.emu.control('POST', '/faults', { kind: 'delay', ms: 1500, count: 1, method: 'POST', path: '/src' })
   const syncing = f.syncOnce()
-  while ((await f.emu.control<unknown[]>('GET', '/faults')).length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  while ((await f.emu.control<unknown[]>('GET', '/faults')).length > 0)
+    await new Promise((resolve) => setTimeout(resolve, 20))
   await f.emu.control('POST', '/commit', { files: { 'robin-2.txt': 'again\n' } })
   const outcome = await syncing
   assert.equal(outcome.status, 'committed')
   const posts = f.emu.server.requestLog.filter((r) => r.method === 'POST' && r.path.endsWith('/src'))
-  assert.deepEqual(posts.map((r) => r.status), [409, 201])
+  assert.deepEqual(
+    posts.map((r) => r.status),
+    [409, 201],
+  )
   assert.equal(await readFile(join(f.folder, 'robin-2.txt'), 'utf8'), 'again\n')
   await f.assertInSync()
 })
@@ -124,7 +132,10 @@ test('an emptied folder and a mass delete are held until confirmed; nothing is d
   await rm(join(f.folder, 'README.md'))
   const empty = await f.syncOnce()
   assert.equal(empty.status, 'held')
-  assert.match((empty as { message: string }).message, /is empty, but Bitbucket still has the 61 files .* rather than delete them all/)
+  assert.match(
+    (empty as { message: string }).message,
+    /is empty, but Bitbucket still has the 61 files .* rather than delete them all/,
+  )
   const confirmed = await f.syncOnce({ confirmed: true })
   assert.equal(confirmed.status, 'committed')
   await f.assertInSync()
@@ -133,7 +144,20 @@ test('an emptied folder and a mass delete are held until confirmed; nothing is d
 test('hostile names round-trip', async (t) => {
   const f = await syncFixture(t)
   await f.syncOnce()
-  const names = ['with space.txt', 'unicode-nfc-\u00e9.txt', 'unicode-nfd-e\u0301.txt', 'hash#.txt', 'percent%41.txt', 'plus+sign.txt', 'message', 'branch', 'files', 'author', 'parents', 'quote".txt']
+  const names = [
+    'with space.txt',
+    'unicode-nfc-\u00e9.txt',
+    'unicode-nfd-e\u0301.txt',
+    'hash#.txt',
+    'percent%41.txt',
+    'plus+sign.txt',
+    'message',
+    'branch',
+    'files',
+    'author',
+    'parents',
+    'quote".txt',
+  ]
   for (const name of names) await writeFile(join(f.folder, name), `content of ${name}\n`)
   assert.equal((await f.syncOnce()).status, 'committed')
   await f.assertInSync()

@@ -45,13 +45,26 @@ test('a 256 MiB upload keeps the client’s peak RSS far below the file size', {
   const expected = await writeLargeFile(file)
 
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child], {
-    env: { ...process.env, PAIL_TEST_API_URL: emu.info.apiUrl, PAIL_TEST_TOKEN: await emu.oauthToken(), PAIL_TEST_FILE: file, PAIL_TEST_REPOSITORY: 'memory', PAIL_TEST_PARENT: tip },
+    env: {
+      ...process.env,
+      PAIL_TEST_API_URL: emu.info.apiUrl,
+      PAIL_TEST_TOKEN: await emu.oauthToken(),
+      PAIL_TEST_FILE: file,
+      PAIL_TEST_REPOSITORY: 'memory',
+      PAIL_TEST_PARENT: tip,
+    },
     maxBuffer: MiB,
   })
-  const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as CommitResult & { baselineRssBytes: number; maxRssBytes: number; ms: number }
+  const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as CommitResult & {
+    baselineRssBytes: number
+    maxRssBytes: number
+    ms: number
+  }
   const mib = (n: number): string => `${Math.round(n / MiB)} MiB`
   const growth = report.maxRssBytes - report.baselineRssBytes
-  t.diagnostic(`256 MiB upload in ${report.ms} ms: child peak RSS ${mib(report.maxRssBytes)} (${mib(report.baselineRssBytes)} before the upload, so ${mib(growth)} for it)`)
+  t.diagnostic(
+    `256 MiB upload in ${report.ms} ms: child peak RSS ${mib(report.maxRssBytes)} (${mib(report.baselineRssBytes)} before the upload, so ${mib(growth)} for it)`,
+  )
 
   assert.deepEqual(report.sent, [{ repoPath: 'large.bin', sha: expected, size: SIZE, mode: 'file' }])
   assert.deepEqual((await lsTree(gitDir, report.commit)).get('large.bin'), { mode: '100644', sha: expected })

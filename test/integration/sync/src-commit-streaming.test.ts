@@ -24,16 +24,33 @@ test('createCommit streaming', async (t) => {
   await t.test('progress goes up to bytesTotal, naming each file while it is sent', async (t) => {
     const { target, tip } = await repoFor(emu, 'progress')
     const folder = await localFolder(t)
-    const uploads = [await fileUpload(folder, 'one.bin', randomBytes(3 * MiB)), await fileUpload(folder, 'two.txt', 'small'), await fileUpload(folder, 'three.bin', randomBytes(MiB))]
+    const uploads = [
+      await fileUpload(folder, 'one.bin', randomBytes(3 * MiB)),
+      await fileUpload(folder, 'two.txt', 'small'),
+      await fileUpload(folder, 'three.bin', randomBytes(MiB)),
+    ]
     const events: CommitProgress[] = []
-    await createCommit({ api }, { ...target, parents: tip, message: 'progress', uploads, deletions: ['README.md'], onProgress: (p) => events.push(p) })
+    await createCommit(
+      { api },
+      {
+        ...target,
+        parents: tip,
+        message: 'progress',
+        uploads,
+        deletions: ['README.md'],
+        onProgress: (p) => events.push(p),
+      },
+    )
 
     const total = events[0]!.bytesTotal
     assert.ok(total > 4 * MiB && total < 4 * MiB + 4096, `bytesTotal ${total} is the whole body`)
     assert.ok(events.every((e) => e.bytesTotal === total))
     assert.deepEqual(events.at(-1), { bytesSent: total, bytesTotal: total, currentPath: null })
     for (let i = 1; i < events.length; i++) assert.ok(events[i]!.bytesSent >= events[i - 1]!.bytesSent)
-    assert.deepEqual([...new Set(events.map((e) => e.currentPath).filter(Boolean))], ['one.bin', 'two.txt', 'three.bin'])
+    assert.deepEqual(
+      [...new Set(events.map((e) => e.currentPath).filter(Boolean))],
+      ['one.bin', 'two.txt', 'three.bin'],
+    )
     // Throttled: a few dozen events for 4 MiB, not one per chunk of a few kilobytes.
     assert.ok(events.length > 10 && events.length < 100, `${events.length} events`)
   })
@@ -50,7 +67,10 @@ test('createCommit streaming', async (t) => {
         appended = true
       }
     }
-    const result = await createCommit({ api }, { ...target, parents: tip, message: 'grows', uploads: [upload], deletions: [], onProgress })
+    const result = await createCommit(
+      { api },
+      { ...target, parents: tip, message: 'grows', uploads: [upload], deletions: [], onProgress },
+    )
 
     assert.ok(appended)
     assert.equal((await stat(upload.absolutePath)).size, 10 * MiB)
@@ -73,14 +93,20 @@ test('createCommit streaming', async (t) => {
         truncated = true
       }
     }
-    await assert.rejects(createCommit({ api }, { ...target, parents: tip, message: 'shrinks', uploads: [upload], deletions: [], onProgress }), (error: unknown) => {
-      assert.ok(error instanceof UploadFileChangedError, String(error))
-      // The scanner's own class: the engine handles both alike (dirty again, not broken).
-      assert.ok(error instanceof FileChangedError)
-      assert.equal(error.path, 'shrink.bin')
-      assert.match(error.message, /got shorter while Pail was uploading it/)
-      return true
-    })
+    await assert.rejects(
+      createCommit(
+        { api },
+        { ...target, parents: tip, message: 'shrinks', uploads: [upload], deletions: [], onProgress },
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof UploadFileChangedError, String(error))
+        // The scanner's own class: the engine handles both alike (dirty again, not broken).
+        assert.ok(error instanceof FileChangedError)
+        assert.equal(error.path, 'shrink.bin')
+        assert.match(error.message, /got shorter while Pail was uploading it/)
+        return true
+      },
+    )
     assert.equal(await tipOf(gitDir, 'main'), tip)
   })
 
@@ -96,35 +122,54 @@ test('createCommit streaming', async (t) => {
         removed = true
       }
     }
-    await assert.rejects(createCommit({ api }, { ...target, parents: tip, message: 'x', uploads: [first, second], deletions: [], onProgress }), (error: unknown) => error instanceof UploadFileChangedError && error.path === 'second.txt')
+    await assert.rejects(
+      createCommit(
+        { api },
+        { ...target, parents: tip, message: 'x', uploads: [first, second], deletions: [], onProgress },
+      ),
+      (error: unknown) => error instanceof UploadFileChangedError && error.path === 'second.txt',
+    )
     assert.equal(await tipOf(gitDir, 'main'), tip)
   })
 
-  await t.test('a file swapped for a link is refused, not followed (before the attempt, or between prepare and open)', async (t) => {
-    const { gitDir, tip, target } = await repoFor(emu, 'swapped')
-    const folder = await localFolder(t)
-    const secret = join(folder, 'outside-secret')
-    writeFileSync(secret, 'not for Bitbucket')
-    const first = await fileUpload(folder, 'first.bin', randomBytes(2 * MiB))
-    const second = await fileUpload(folder, 'second.txt', 'second')
-    const swap = (): void => {
-      unlinkSync(second.absolutePath)
-      symlinkSync(secret, second.absolutePath)
-    }
-    let swapped = false
-    const onProgress = (p: CommitProgress): void => {
-      if (!swapped && p.currentPath === 'first.bin') {
-        swap()
-        swapped = true
+  await t.test(
+    'a file swapped for a link is refused, not followed (before the attempt, or between prepare and open)',
+    async (t) => {
+      const { gitDir, tip, target } = await repoFor(emu, 'swapped')
+      const folder = await localFolder(t)
+      const secret = join(folder, 'outside-secret')
+      writeFileSync(secret, 'not for Bitbucket')
+      const first = await fileUpload(folder, 'first.bin', randomBytes(2 * MiB))
+      const second = await fileUpload(folder, 'second.txt', 'second')
+      const swap = (): void => {
+        unlinkSync(second.absolutePath)
+        symlinkSync(secret, second.absolutePath)
       }
-    }
-    const isSwapped = (error: unknown): boolean => error instanceof UploadFileChangedError && error.path === 'second.txt'
-    // Swapped after the size was fixed: the open refuses to follow the link.
-    await assert.rejects(createCommit({ api }, { ...target, parents: tip, message: 'x', uploads: [first, second], deletions: [], onProgress }), isSwapped)
-    // Swapped before the attempt: refused up front.
-    await assert.rejects(createCommit({ api }, { ...target, parents: tip, message: 'x', uploads: [second], deletions: [] }), isSwapped)
-    assert.equal(await tipOf(gitDir, 'main'), tip)
-  })
+      let swapped = false
+      const onProgress = (p: CommitProgress): void => {
+        if (!swapped && p.currentPath === 'first.bin') {
+          swap()
+          swapped = true
+        }
+      }
+      const isSwapped = (error: unknown): boolean =>
+        error instanceof UploadFileChangedError && error.path === 'second.txt'
+      // Swapped after the size was fixed: the open refuses to follow the link.
+      await assert.rejects(
+        createCommit(
+          { api },
+          { ...target, parents: tip, message: 'x', uploads: [first, second], deletions: [], onProgress },
+        ),
+        isSwapped,
+      )
+      // Swapped before the attempt: refused up front.
+      await assert.rejects(
+        createCommit({ api }, { ...target, parents: tip, message: 'x', uploads: [second], deletions: [] }),
+        isSwapped,
+      )
+      assert.equal(await tipOf(gitDir, 'main'), tip)
+    },
+  )
 
   await t.test('an abort stops the upload with the signal’s reason, and no commit lands', async (t) => {
     const { gitDir, tip, target } = await repoFor(emu, 'aborted')
@@ -134,7 +179,18 @@ test('createCommit streaming', async (t) => {
       if (p.bytesSent > MiB) controller.abort(new Error('stopped by the user'))
     }
     await assert.rejects(
-      createCommit({ api }, { ...target, parents: tip, message: 'x', uploads: [await fileUpload(folder, 'big.bin', randomBytes(8 * MiB))], deletions: [], onProgress, signal: controller.signal }),
+      createCommit(
+        { api },
+        {
+          ...target,
+          parents: tip,
+          message: 'x',
+          uploads: [await fileUpload(folder, 'big.bin', randomBytes(8 * MiB))],
+          deletions: [],
+          onProgress,
+          signal: controller.signal,
+        },
+      ),
       /stopped by the user/,
     )
     assert.equal(await tipOf(gitDir, 'main'), tip)
@@ -144,12 +200,35 @@ test('createCommit streaming', async (t) => {
     const { tip, target } = await repoFor(emu, 'long-token')
     const folder = await localFolder(t)
     const asked: (number | undefined)[] = []
-    const tokens = { token: async (options?: { minValidityMs?: number }) => (asked.push(options?.minValidityMs), 'unused') }
-    const small = await createCommit({ api, tokens }, { ...target, parents: tip, message: 'small', uploads: [await fileUpload(folder, 'small.txt', 'x')], deletions: [] })
+    const tokens = {
+      token: async (options?: { minValidityMs?: number }) => (asked.push(options?.minValidityMs), 'unused'),
+    }
+    const small = await createCommit(
+      { api, tokens },
+      {
+        ...target,
+        parents: tip,
+        message: 'small',
+        uploads: [await fileUpload(folder, 'small.txt', 'x')],
+        deletions: [],
+      },
+    )
     assert.deepEqual(asked, [])
     const content = randomBytes(9 * MiB)
-    const large = await createCommit({ api, tokens }, { ...target, parents: small.commit, message: 'large', uploads: [await fileUpload(folder, 'large.bin', content)], deletions: [] })
+    const large = await createCommit(
+      { api, tokens },
+      {
+        ...target,
+        parents: small.commit,
+        message: 'large',
+        uploads: [await fileUpload(folder, 'large.bin', content)],
+        deletions: [],
+      },
+    )
     assert.deepEqual(asked, [15 * 60_000])
-    assert.equal(large.sent[0]!.sha, createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex'))
+    assert.equal(
+      large.sent[0]!.sha,
+      createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex'),
+    )
   })
 })

@@ -30,7 +30,12 @@ export async function localFolder(t: TestContext): Promise<string> {
 }
 
 /** Writes `content` under `folder` at a safe local name and returns the Upload for `repoPath`. */
-export async function fileUpload(folder: string, repoPath: string, content: Buffer | string, mode: FileMode = 'file'): Promise<Upload> {
+export async function fileUpload(
+  folder: string,
+  repoPath: string,
+  content: Buffer | string,
+  mode: FileMode = 'file',
+): Promise<Upload> {
   // Local names are numbered: the hostile repository paths need not be valid file names here.
   const absolutePath = join(folder, `f${Math.random().toString(36).slice(2)}`, 'data')
   await mkdir(dirname(absolutePath), { recursive: true })
@@ -39,12 +44,21 @@ export async function fileUpload(folder: string, repoPath: string, content: Buff
 }
 
 /** A fresh repository `pail-demo/{slug}` (README.md on main) with its bare git dir and tip. */
-export async function repoFor(emu: RunningEmulator, slug: string): Promise<{ gitDir: string; tip: string; target: Pick<CommitRequest, 'workspace' | 'repository' | 'branch'> }> {
+export async function repoFor(
+  emu: RunningEmulator,
+  slug: string,
+): Promise<{ gitDir: string; tip: string; target: Pick<CommitRequest, 'workspace' | 'repository' | 'branch'> }> {
   const gitDir = await freshRepo(emu, slug)
-  return { gitDir, tip: (await tipOf(gitDir, 'main'))!, target: { workspace: 'pail-demo', repository: slug, branch: 'main' } }
+  return {
+    gitDir,
+    tip: (await tipOf(gitDir, 'main'))!,
+    target: { workspace: 'pail-demo', repository: slug, branch: 'main' },
+  }
 }
 
 /** POSTs to `/src` that reached the emulator for `slug`. */
 export function srcPosts(emu: RunningEmulator, slug: string): number {
-  return emu.server.requestLog.filter((r) => r.method === 'POST' && r.path === `/2.0/repositories/pail-demo/${slug}/src`).length
+  return emu.server.requestLog.filter(
+    (r) => r.method === 'POST' && r.path === `/2.0/repositories/pail-demo/${slug}/src`,
+  ).length
 }

@@ -20,7 +20,17 @@ test('createCommit against the emulator', async (t) => {
     const { gitDir, tip, target } = await repoFor(emu, 'two-files')
     const folder = await localFolder(t)
     const uploads = [await fileUpload(folder, 'notes/a.txt', 'alpha\n'), await fileUpload(folder, 'b.md', '# Bravo\n')]
-    const result = await createCommit({ api }, { ...target, parents: tip, message: 'Two files\n\nand a deletion', author: 'Ada Lovelace <ada@example.com>', uploads, deletions: ['README.md'] })
+    const result = await createCommit(
+      { api },
+      {
+        ...target,
+        parents: tip,
+        message: 'Two files\n\nand a deletion',
+        author: 'Ada Lovelace <ada@example.com>',
+        uploads,
+        deletions: ['README.md'],
+      },
+    )
 
     assert.equal(await tipOf(gitDir, 'main'), result.commit)
     assert.deepEqual(await parentsOf(gitDir, result.commit), [tip])
@@ -34,7 +44,10 @@ test('createCommit against the emulator', async (t) => {
         { path: 'b.md', sha: tree.get('b.md')!.sha, size: 8, mode: 'file' },
       ],
     )
-    assert.equal(await g(gitDir, 'log', '-1', '--format=%an <%ae>%n%B', result.commit), 'Ada Lovelace <ada@example.com>\nTwo files\n\nand a deletion')
+    assert.equal(
+      await g(gitDir, 'log', '-1', '--format=%an <%ae>%n%B', result.commit),
+      'Ada Lovelace <ada@example.com>\nTwo files\n\nand a deletion',
+    )
   })
 
   await t.test('the executable bit and links are kept (100755, 120000; a link stores its target)', async (t) => {
@@ -43,7 +56,16 @@ test('createCommit against the emulator', async (t) => {
     const script = await fileUpload(folder, 'bin/run.sh', '#!/bin/sh\necho hi\n', 'executable')
     const linkPath = join(folder, 'latest')
     await symlink('../docs/ünïcode target.md', linkPath)
-    const result = await createCommit({ api }, { ...target, parents: tip, message: 'Modes', uploads: [script, { repoPath: 'links/latest', absolutePath: linkPath, mode: 'link' }], deletions: [] })
+    const result = await createCommit(
+      { api },
+      {
+        ...target,
+        parents: tip,
+        message: 'Modes',
+        uploads: [script, { repoPath: 'links/latest', absolutePath: linkPath, mode: 'link' }],
+        deletions: [],
+      },
+    )
 
     const tree = await lsTree(gitDir, result.commit)
     assert.deepEqual(tree.get('bin/run.sh'), { mode: '100755', sha: result.sent[0]!.sha })
@@ -59,7 +81,16 @@ test('createCommit against the emulator', async (t) => {
     const linkPath = join(folder, 'current')
     await symlink('releases/v2', linkPath)
     // The link moved after the scan; what the index will record is the scanned target, so that is what goes.
-    const result = await createCommit({ api }, { ...target, parents: tip, message: 'link', uploads: [{ repoPath: 'current', absolutePath: linkPath, mode: 'link', linkTarget: 'releases/v1' }], deletions: [] })
+    const result = await createCommit(
+      { api },
+      {
+        ...target,
+        parents: tip,
+        message: 'link',
+        uploads: [{ repoPath: 'current', absolutePath: linkPath, mode: 'link', linkTarget: 'releases/v1' }],
+        deletions: [],
+      },
+    )
     assert.equal((await blobAt(gitDir, result.commit, 'current')).toString(), 'releases/v1')
     assert.deepEqual((await lsTree(gitDir, result.commit)).get('current'), { mode: '120000', sha: result.sent[0]!.sha })
   })
@@ -85,7 +116,17 @@ test('createCommit against the emulator', async (t) => {
       '日本語/ファイル.txt',
     ]
     const uploads = await Promise.all(names.map((name, i) => fileUpload(folder, name, `content ${i}\n`)))
-    const result = await createCommit({ api }, { ...target, parents: tip, message: 'the real message', author: 'Real Author <real@example.com>', uploads, deletions: [] })
+    const result = await createCommit(
+      { api },
+      {
+        ...target,
+        parents: tip,
+        message: 'the real message',
+        author: 'Real Author <real@example.com>',
+        uploads,
+        deletions: [],
+      },
+    )
 
     const tree = await lsTree(gitDir, result.commit)
     for (const [i, name] of names.entries()) {
@@ -96,7 +137,10 @@ test('createCommit against the emulator', async (t) => {
     // Nothing else: no name was normalised (NFC and NFD stay as sent), decoded or split.
     assert.equal(tree.size, names.length + 1)
     // The meta fields were not taken over by the files named after them.
-    assert.equal(await g(gitDir, 'log', '-1', '--format=%an <%ae>|%B', result.commit), 'Real Author <real@example.com>|the real message')
+    assert.equal(
+      await g(gitDir, 'log', '-1', '--format=%an <%ae>|%B', result.commit),
+      'Real Author <real@example.com>|the real message',
+    )
     assert.equal(await tipOf(gitDir, 'main'), result.commit)
   })
 
@@ -104,8 +148,20 @@ test('createCommit against the emulator', async (t) => {
     const { gitDir, tip, target } = await repoFor(emu, 'hostile-delete')
     const folder = await localFolder(t)
     const names = ['files', 'say "hi".txt', 'cafe\u0301.txt', 'x+y%20.txt']
-    const first = await createCommit({ api }, { ...target, parents: tip, message: 'add', uploads: await Promise.all(names.map((n) => fileUpload(folder, n, n))), deletions: [] })
-    const second = await createCommit({ api }, { ...target, parents: first.commit, message: 'delete', uploads: [], deletions: names })
+    const first = await createCommit(
+      { api },
+      {
+        ...target,
+        parents: tip,
+        message: 'add',
+        uploads: await Promise.all(names.map((n) => fileUpload(folder, n, n))),
+        deletions: [],
+      },
+    )
+    const second = await createCommit(
+      { api },
+      { ...target, parents: first.commit, message: 'delete', uploads: [], deletions: names },
+    )
     assert.deepEqual([...(await lsTree(gitDir, second.commit)).keys()], ['README.md'])
     assert.deepEqual(second.sent, [])
   })
@@ -133,7 +189,10 @@ test('createCommit against the emulator', async (t) => {
   await t.test('parents null commits on top of the tip', async (t) => {
     const { gitDir, tip, target } = await repoFor(emu, 'no-parents')
     const folder = await localFolder(t)
-    const result = await createCommit({ api }, { ...target, parents: null, message: 'on top', uploads: [await fileUpload(folder, 'x.txt', 'x')], deletions: [] })
+    const result = await createCommit(
+      { api },
+      { ...target, parents: null, message: 'on top', uploads: [await fileUpload(folder, 'x.txt', 'x')], deletions: [] },
+    )
     assert.deepEqual(await parentsOf(gitDir, result.commit), [tip])
   })
 
@@ -141,12 +200,21 @@ test('createCommit against the emulator', async (t) => {
     const { target, tip } = await repoFor(emu, 'unsafe')
     const folder = await localFolder(t)
     for (const bad of ['line\nbreak.txt', 'carriage\rreturn.txt', 'nul\0.txt']) {
-      await assert.rejects(createCommit({ api }, { ...target, parents: tip, message: 'no', uploads: [await fileUpload(folder, bad, 'x')], deletions: [] }), (error: unknown) => {
-        assert.ok(error instanceof UnsafeNameError)
-        assert.match(error.message, /line break or a NUL/)
-        return true
-      })
-      await assert.rejects(createCommit({ api }, { ...target, parents: tip, message: 'no', uploads: [], deletions: [bad] }), UnsafeNameError)
+      await assert.rejects(
+        createCommit(
+          { api },
+          { ...target, parents: tip, message: 'no', uploads: [await fileUpload(folder, bad, 'x')], deletions: [] },
+        ),
+        (error: unknown) => {
+          assert.ok(error instanceof UnsafeNameError)
+          assert.match(error.message, /line break or a NUL/)
+          return true
+        },
+      )
+      await assert.rejects(
+        createCommit({ api }, { ...target, parents: tip, message: 'no', uploads: [], deletions: [bad] }),
+        UnsafeNameError,
+      )
     }
     assert.equal(srcPosts(emu, 'unsafe'), 0)
   })

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { runCli } from '../../../../main/cli/pail.js'
 
-const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+const version = (
+  JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''

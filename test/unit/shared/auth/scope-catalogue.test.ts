@@ -19,12 +19,20 @@ test('an OAuth account with account + repository:write can do everything', () =>
 test('a missing scope names the feature, the permission in plain words and whom to ask', () => {
   const upload = featureReadiness('oauth', ['account', 'repository']).find((f) => f.feature === 'upload')!
   assert.equal(upload.ready, false)
-  assert.deepEqual(upload.missing.map((s) => s.id), ['repository:write'])
-  assert.match(upload.advice, /Upload files needs Repositories: Write\. Ask your Bitbucket admin to tick it on Pail's OAuth consumer/)
+  assert.deepEqual(
+    upload.missing.map((s) => s.id),
+    ['repository:write'],
+  )
+  assert.match(
+    upload.advice,
+    /Upload files needs Repositories: Write\. Ask your Bitbucket admin to tick it on Pail's OAuth consumer/,
+  )
 })
 
 test('access tokens cannot identify a person, and say so', () => {
-  const identify = featureReadiness('access-token', ['repository', 'repository:write']).find((f) => f.feature === 'identify')!
+  const identify = featureReadiness('access-token', ['repository', 'repository:write']).find(
+    (f) => f.feature === 'identify',
+  )!
   assert.equal(identify.ready, false)
   assert.match(identify.advice, /not possible with an access token/)
   assert.ok(featureReadiness('access-token', ['repository:write']).find((f) => f.feature === 'sync')!.ready)

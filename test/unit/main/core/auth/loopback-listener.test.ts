@@ -24,11 +24,14 @@ test('a busy port is explained in plain words', async () => {
   const port = await freePort()
   const first = await listenForCallback({ port, path: '/cb', expectedState: 's', timeoutMs: 10_000 })
   try {
-    await assert.rejects(listenForCallback({ port, path: '/cb', expectedState: 's', timeoutMs: 10_000 }), (error: SignInError) => {
-      assert.equal(error.code, 'port-busy')
-      assert.match(error.message, new RegExp(`Another program on this computer is using port ${port}`))
-      return true
-    })
+    await assert.rejects(
+      listenForCallback({ port, path: '/cb', expectedState: 's', timeoutMs: 10_000 }),
+      (error: SignInError) => {
+        assert.equal(error.code, 'port-busy')
+        assert.match(error.message, new RegExp(`Another program on this computer is using port ${port}`))
+        return true
+      },
+    )
   } finally {
     first.close()
   }
@@ -38,7 +41,13 @@ test('times out, and can be cancelled', async () => {
   const timed = await listenForCallback({ port: await freePort(), path: '/cb', expectedState: 's', timeoutMs: 50 })
   await assert.rejects(timed.arrival, (error: SignInError) => error.code === 'timeout')
   const controller = new AbortController()
-  const cancelled = await listenForCallback({ port: await freePort(), path: '/cb', expectedState: 's', timeoutMs: 10_000, signal: controller.signal })
+  const cancelled = await listenForCallback({
+    port: await freePort(),
+    path: '/cb',
+    expectedState: 's',
+    timeoutMs: 10_000,
+    signal: controller.signal,
+  })
   controller.abort()
   await assert.rejects(cancelled.arrival, (error: SignInError) => error.code === 'cancelled')
 })

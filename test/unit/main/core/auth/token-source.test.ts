@@ -19,9 +19,23 @@ async function setup(t: TestContext, renewal: Renewal | null, kind: AccountRecor
   const accounts = new AccountStore(home)
   const secrets = new MemorySecretStore()
   const account: AccountRecord = {
-    id: 'acc', kind, webUrl: 'http://w', apiUrl: 'http://a', displayName: 'Alex', nickname: null, accountId: null, uuid: null, email: null,
-    consumerKey: 'key', resource: null, scopes: ['account'], accessTokenExpiresAt: clock.now() + LIFETIME, accessTokenLifetimeMs: LIFETIME,
-    status: 'signed-in', signedOutReason: null, updatedAt: clock.now(),
+    id: 'acc',
+    kind,
+    webUrl: 'http://w',
+    apiUrl: 'http://a',
+    displayName: 'Alex',
+    nickname: null,
+    accountId: null,
+    uuid: null,
+    email: null,
+    consumerKey: 'key',
+    resource: null,
+    scopes: ['account'],
+    accessTokenExpiresAt: clock.now() + LIFETIME,
+    accessTokenLifetimeMs: LIFETIME,
+    status: 'signed-in',
+    signedOutReason: null,
+    updatedAt: clock.now(),
   }
   await accounts.save(account)
   await secrets.set(secretKeys.accessToken('acc'), 'access-0')
@@ -38,7 +52,13 @@ function rotatingRenewal(clock: FakeClock) {
     calls.push(refreshToken)
     await new Promise((resolve) => setTimeout(resolve, 20))
     const n = calls.length
-    const grant: TokenGrant = { accessToken: `access-${n}`, refreshToken: `refresh-${n}`, expiresAt: clock.now() + LIFETIME, lifetimeMs: LIFETIME, scopes: ['account', 'repository:write'] }
+    const grant: TokenGrant = {
+      accessToken: `access-${n}`,
+      refreshToken: `refresh-${n}`,
+      expiresAt: clock.now() + LIFETIME,
+      lifetimeMs: LIFETIME,
+      scopes: ['account', 'repository:write'],
+    }
     return grant
   }
   return { renewal, calls }
@@ -93,7 +113,13 @@ test('a network failure during refresh does not sign out; the next call tries ag
   let fail = true
   const { source, clock } = await setup(t, async () => {
     if (fail) throw new TokenEndpointError('unavailable', 'offline')
-    return { accessToken: 'access-9', refreshToken: 'refresh-9', expiresAt: clock.now() + LIFETIME, lifetimeMs: LIFETIME, scopes: [] }
+    return {
+      accessToken: 'access-9',
+      refreshToken: 'refresh-9',
+      expiresAt: clock.now() + LIFETIME,
+      lifetimeMs: LIFETIME,
+      scopes: [],
+    }
   })
   clock.advance(LIFETIME)
   await assert.rejects(source.token(), /offline/)
@@ -113,5 +139,9 @@ test('a caller that needs the token to last (git) gets a renewed one when less t
   const { source, clock } = await setup(t, rot.renewal)
   clock.advance(LIFETIME * 0.6)
   assert.equal(await source.token(), 'access-0', 'plenty left for an ordinary call')
-  assert.equal(await source.token({ minValidityMs: 15 * 60_000 }), 'access-1', 'not enough left for git: capped at half the life')
+  assert.equal(
+    await source.token({ minValidityMs: 15 * 60_000 }),
+    'access-1',
+    'not enough left for git: capped at half the life',
+  )
 })

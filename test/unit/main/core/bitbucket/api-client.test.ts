@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test, type TestContext } from 'node:test'
-import { ApiClient, BitbucketError, type Authorizer, type StreamBody } from '../../../../../main/core/bitbucket/api-client.js'
+import {
+  ApiClient,
+  BitbucketError,
+  type Authorizer,
+  type StreamBody,
+} from '../../../../../main/core/bitbucket/api-client.js'
 
 async function server(t: TestContext, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
   const srv = createServer(handler)
@@ -33,7 +38,9 @@ test('sendStream: a 401 before the body is read makes the body again for the one
     if (req.headers.authorization === 'Bearer old') {
       // Answer at once, mid-body, as Bitbucket does for an expired token.
       received.push({ auth: req.headers.authorization, bytes: -1 })
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"type":"error","error":{"message":"Access token expired."}}')
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"type":"error","error":{"message":"Access token expired."}}')
       return
     }
     void bodyOf(req).then((body) => {
@@ -42,7 +49,10 @@ test('sendStream: a 401 before the body is read makes the body again for the one
     })
   })
   const rejected: string[] = []
-  const authorizer: Authorizer = { header: async () => 'Bearer old', afterUnauthorized: async (sent) => (rejected.push(sent), 'Bearer new') }
+  const authorizer: Authorizer = {
+    header: async () => 'Bearer old',
+    afterUnauthorized: async (sent) => (rejected.push(sent), 'Bearer new'),
+  }
   let scopes: string[] = []
   const api = new ApiClient({ apiUrl, authorizer, onScopes: (s) => (scopes = s) })
   let made = 0
@@ -51,13 +61,26 @@ test('sendStream: a 401 before the body is read makes the body again for the one
   assert.equal(response.status, 201)
   assert.equal(made, 2)
   assert.deepEqual(rejected, ['Bearer old'])
-  assert.deepEqual(received, [{ auth: 'Bearer old', bytes: -1 }, { auth: 'Bearer new', bytes: 64 * 64 * 1024 }])
+  assert.deepEqual(received, [
+    { auth: 'Bearer old', bytes: -1 },
+    { auth: 'Bearer new', bytes: 64 * 64 * 1024 },
+  ])
   assert.deepEqual(scopes, ['account', 'repository:write'])
 })
 
 test('sendStream: an error of the body source is rethrown as it is, not as a network failure', async (t) => {
-  const apiUrl = await server(t, (req, res) => void bodyOf(req).then(() => res.writeHead(201).end(), () => undefined))
-  const api = new ApiClient({ apiUrl, authorizer: { header: async () => 'Bearer x', afterUnauthorized: async () => null } })
+  const apiUrl = await server(
+    t,
+    (req, res) =>
+      void bodyOf(req).then(
+        () => res.writeHead(201).end(),
+        () => undefined,
+      ),
+  )
+  const api = new ApiClient({
+    apiUrl,
+    authorizer: { header: async () => 'Bearer x', afterUnauthorized: async () => null },
+  })
   const failure = new Error('the file shrank')
   const body = async (): Promise<StreamBody> => ({
     body: (async function* () {
@@ -70,11 +93,23 @@ test('sendStream: an error of the body source is rethrown as it is, not as a net
 
 test('sendStream: unreachable is BitbucketError(0); an abort rejects with the signal reason', async (t) => {
   const closed = await server(t, () => undefined)
-  const unreachable = new ApiClient({ apiUrl: 'http://127.0.0.1:1', authorizer: { header: async () => 'Bearer x', afterUnauthorized: async () => null } })
-  await assert.rejects(unreachable.sendStream('POST', '/upload', chunks(1)), (error: unknown) => error instanceof BitbucketError && error.status === 0)
-  const api = new ApiClient({ apiUrl: closed, authorizer: { header: async () => 'Bearer x', afterUnauthorized: async () => null } })
+  const unreachable = new ApiClient({
+    apiUrl: 'http://127.0.0.1:1',
+    authorizer: { header: async () => 'Bearer x', afterUnauthorized: async () => null },
+  })
+  await assert.rejects(
+    unreachable.sendStream('POST', '/upload', chunks(1)),
+    (error: unknown) => error instanceof BitbucketError && error.status === 0,
+  )
+  const api = new ApiClient({
+    apiUrl: closed,
+    authorizer: { header: async () => 'Bearer x', afterUnauthorized: async () => null },
+  })
   const controller = new AbortController()
   const reason = new Error('cancelled')
   setTimeout(() => controller.abort(reason), 50)
-  await assert.rejects(api.sendStream('POST', '/upload', chunks(4), { signal: controller.signal }), (error: unknown) => error === reason)
+  await assert.rejects(
+    api.sendStream('POST', '/upload', chunks(4), { signal: controller.signal }),
+    (error: unknown) => error === reason,
+  )
 })

@@ -12,7 +12,8 @@ function gitHashObject(bytes: Buffer): string {
 test('fed in uneven chunks, it equals git hash-object and hashBlob', () => {
   const bytes = randomBytes(300_001)
   const hasher = new GitBlobHasher(bytes.length)
-  for (let at = 0, step = 1; at < bytes.length; at += step, step = step * 7 + 3) hasher.update(bytes.subarray(at, Math.min(bytes.length, at + step)))
+  for (let at = 0, step = 1; at < bytes.length; at += step, step = step * 7 + 3)
+    hasher.update(bytes.subarray(at, Math.min(bytes.length, at + step)))
   const sha = hasher.digest()
   assert.equal(sha, gitHashObject(bytes))
   assert.equal(sha, hashBlob(bytes))

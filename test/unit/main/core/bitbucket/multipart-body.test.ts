@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import { test } from 'node:test'
-import { multipartBody, multipartContentType, multipartLength, newBoundary, quoteParam, UnsafeNameError, type Part } from '../../../../../main/core/bitbucket/multipart-body.js'
+import {
+  multipartBody,
+  multipartContentType,
+  multipartLength,
+  newBoundary,
+  quoteParam,
+  UnsafeNameError,
+  type Part,
+} from '../../../../../main/core/bitbucket/multipart-body.js'
 import { boundaryOf, parseMultipart, type PartHead } from '../../../../emulator/api/multipart.js'
 
 async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -15,13 +23,25 @@ async function parse(body: Buffer, contentType: string): Promise<{ head: PartHea
   const parts: { head: PartHead; body: Buffer }[] = []
   await parseMultipart(Readable.from([body]), boundaryOf(contentType)!, async (head) => {
     const chunks: Buffer[] = []
-    return { write: async (chunk) => void chunks.push(chunk), end: async () => void parts.push({ head, body: Buffer.concat(chunks) }) }
+    return {
+      write: async (chunk) => void chunks.push(chunk),
+      end: async () => void parts.push({ head, body: Buffer.concat(chunks) }),
+    }
   })
   return parts
 }
 
 function file(name: string, content: Buffer, attributes: 'executable' | 'link' | null = null): Part {
-  return { kind: 'file', name, filename: name.split('/').at(-1)!, attributes, size: content.length, content: async function* () { yield content } }
+  return {
+    kind: 'file',
+    name,
+    filename: name.split('/').at(-1)!,
+    attributes,
+    size: content.length,
+    content: async function* () {
+      yield content
+    },
+  }
 }
 
 test('fields, files, attributes and hostile names survive a real multipart parser', async () => {
@@ -51,7 +71,10 @@ test('fields, files, attributes and hostile names survive a real multipart parse
       // Every file part has a filename: that is what makes `message` a file (§8.1.4).
       assert.equal(params.get('filename')?.value, part.filename)
       assert.equal(head.headers.get('content-type'), 'application/octet-stream')
-      assert.deepEqual(params.get('x-attributes') ?? null, part.attributes ? { value: part.attributes, separator: ':' } : null)
+      assert.deepEqual(
+        params.get('x-attributes') ?? null,
+        part.attributes ? { value: part.attributes, separator: ':' } : null,
+      )
       assert.equal(got.length, part.size)
     }
   }
@@ -64,10 +87,16 @@ test('quoteParam escapes backslash and quote only, and refuses CR, LF and NUL', 
 
 test('a file or filename with a line break fails before the first byte', async () => {
   const boundary = newBoundary()
-  const parts: Part[] = [{ kind: 'field', name: 'message', value: 'x' }, file('evil\r\nContent-Type: text/html', Buffer.from('x'))]
+  const parts: Part[] = [
+    { kind: 'field', name: 'message', value: 'x' },
+    file('evil\r\nContent-Type: text/html', Buffer.from('x')),
+  ]
   assert.throws(() => multipartLength(boundary, parts), UnsafeNameError)
   const body = multipartBody(boundary, parts)
-  await assert.rejects(body.next(), (error: unknown) => error instanceof UnsafeNameError && /line break or a NUL/.test(error.message))
+  await assert.rejects(
+    body.next(),
+    (error: unknown) => error instanceof UnsafeNameError && /line break or a NUL/.test(error.message),
+  )
 })
 
 test('boundaries are fresh and valid (RFC 2046: at most 70 characters)', () => {

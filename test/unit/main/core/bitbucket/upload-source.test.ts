@@ -14,8 +14,17 @@ async function folder(t: TestContext): Promise<string> {
   return dir
 }
 
-async function read(path: string, mode: 'file' | 'link' | 'executable' = 'file', linkTarget?: string): Promise<{ bytes: Buffer; sha: string; size: number }> {
-  const prepared = await prepareUpload({ repoPath: 'p', absolutePath: path, mode, ...(linkTarget === undefined ? {} : { linkTarget }) })
+async function read(
+  path: string,
+  mode: 'file' | 'link' | 'executable' = 'file',
+  linkTarget?: string,
+): Promise<{ bytes: Buffer; sha: string; size: number }> {
+  const prepared = await prepareUpload({
+    repoPath: 'p',
+    absolutePath: path,
+    mode,
+    ...(linkTarget === undefined ? {} : { linkTarget }),
+  })
   const hasher = new GitBlobHasher(prepared.size)
   const chunks: Buffer[] = []
   for await (const chunk of uploadContent(prepared, hasher)) chunks.push(Buffer.from(chunk))
@@ -52,24 +61,41 @@ test('after the size is fixed, growth is not sent and shrinking fails', async (t
 
   const shrunk = await prepareUpload({ repoPath: 'f', absolutePath: path, mode: 'file' })
   await truncate(path, 3)
-  await assert.rejects(async () => {
-    for await (const _ of uploadContent(shrunk, new GitBlobHasher(shrunk.size))) void _
-  }, (error: unknown) => error instanceof UploadFileChangedError && error.path === 'f' && /got shorter/.test(error.message))
+  await assert.rejects(
+    async () => {
+      for await (const _ of uploadContent(shrunk, new GitBlobHasher(shrunk.size))) void _
+    },
+    (error: unknown) =>
+      error instanceof UploadFileChangedError && error.path === 'f' && /got shorter/.test(error.message),
+  )
 })
 
 test('a directory, a missing file, or a link where a file was are changes; an unreadable file says so', async (t) => {
   const dir = await folder(t)
   await mkdir(join(dir, 'dir'))
-  await assert.rejects(prepareUpload({ repoPath: 'dir', absolutePath: join(dir, 'dir'), mode: 'file' }), UploadFileChangedError)
-  await assert.rejects(prepareUpload({ repoPath: 'gone', absolutePath: join(dir, 'gone'), mode: 'file' }), UploadFileChangedError)
+  await assert.rejects(
+    prepareUpload({ repoPath: 'dir', absolutePath: join(dir, 'dir'), mode: 'file' }),
+    UploadFileChangedError,
+  )
+  await assert.rejects(
+    prepareUpload({ repoPath: 'gone', absolutePath: join(dir, 'gone'), mode: 'file' }),
+    UploadFileChangedError,
+  )
   await writeFile(join(dir, 'target'), 'secret')
   await symlink(join(dir, 'target'), join(dir, 'swapped'))
-  await assert.rejects(prepareUpload({ repoPath: 'swapped', absolutePath: join(dir, 'swapped'), mode: 'file' }), UploadFileChangedError)
+  await assert.rejects(
+    prepareUpload({ repoPath: 'swapped', absolutePath: join(dir, 'swapped'), mode: 'file' }),
+    UploadFileChangedError,
+  )
   if (process.getuid?.() === 0) return t.diagnostic('running as root: file permissions do not stop reads')
   await writeFile(join(dir, 'locked'), 'x')
   await chmod(join(dir, 'locked'), 0)
   const prepared = await prepareUpload({ repoPath: 'locked', absolutePath: join(dir, 'locked'), mode: 'file' })
-  await assert.rejects(async () => {
-    for await (const _ of uploadContent(prepared, new GitBlobHasher(prepared.size))) void _
-  }, (error: unknown) => error instanceof FileUnreadableError && /Pail cannot read "locked" \(EACCES\)/.test(error.message))
+  await assert.rejects(
+    async () => {
+      for await (const _ of uploadContent(prepared, new GitBlobHasher(prepared.size))) void _
+    },
+    (error: unknown) =>
+      error instanceof FileUnreadableError && /Pail cannot read "locked" \(EACCES\)/.test(error.message),
+  )
 })

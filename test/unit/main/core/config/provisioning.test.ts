@@ -18,12 +18,24 @@ async function withFile(t: { after: (fn: () => Promise<void>) => void }, text: s
 test('a missing provisioning file is an empty provisioning, with Bitbucket Cloud and the default callback', async () => {
   const provisioning = await loadProvisioning('/nonexistent/pail/provisioning.json')
   assert.deepEqual(provisioning, {})
-  assert.deepEqual(resolveEndpoints(provisioning, {}), { webUrl: 'https://bitbucket.org', apiUrl: 'https://api.bitbucket.org' })
+  assert.deepEqual(resolveEndpoints(provisioning, {}), {
+    webUrl: 'https://bitbucket.org',
+    apiUrl: 'https://api.bitbucket.org',
+  })
   assert.equal(callbackUrl(provisioning), 'http://127.0.0.1:31842/pail/callback')
 })
 
 test('the provisioning file sets consumer, callback, URLs and default repository; the environment wins for URLs', async (t) => {
-  const file = await withFile(t, JSON.stringify({ consumer: { key: 'k', secret: 's' }, callback: { port: 40123, path: '/cb' }, webUrl: 'http://127.0.0.1:9/', apiUrl: 'http://127.0.0.1:10', defaultRepository: { workspace: 'w', slug: 'r' } }))
+  const file = await withFile(
+    t,
+    JSON.stringify({
+      consumer: { key: 'k', secret: 's' },
+      callback: { port: 40123, path: '/cb' },
+      webUrl: 'http://127.0.0.1:9/',
+      apiUrl: 'http://127.0.0.1:10',
+      defaultRepository: { workspace: 'w', slug: 'r' },
+    }),
+  )
   const provisioning = await loadProvisioning(file)
   assert.equal(callbackUrl(provisioning), 'http://127.0.0.1:40123/cb')
   assert.deepEqual(resolveEndpoints(provisioning, {}), { webUrl: 'http://127.0.0.1:9', apiUrl: 'http://127.0.0.1:10' })
@@ -32,8 +44,14 @@ test('the provisioning file sets consumer, callback, URLs and default repository
 
 test('a bad provisioning file gives a plain error naming the field', async (t) => {
   await assert.rejects(loadProvisioning(await withFile(t, '{not json')), /is not valid JSON\. Ask your admin/)
-  await assert.rejects(loadProvisioning(await withFile(t, JSON.stringify({ callback: { port: 80 } }))), /problem at "callback\.port"/)
-  await assert.rejects(loadProvisioning(await withFile(t, JSON.stringify({ consumer: { key: 'k' } }))), /"consumer\.secret"/)
+  await assert.rejects(
+    loadProvisioning(await withFile(t, JSON.stringify({ callback: { port: 80 } }))),
+    /problem at "callback\.port"/,
+  )
+  await assert.rejects(
+    loadProvisioning(await withFile(t, JSON.stringify({ consumer: { key: 'k' } }))),
+    /"consumer\.secret"/,
+  )
 })
 
 test('PAIL_HOME moves the config directory', () => {

@@ -11,7 +11,13 @@ async function home(t: TestContext): Promise<string> {
   return dir
 }
 
-const base = { source: { kind: 'manual' as const }, workspace: 'w', repository: 'r', branch: 'main', files: [{ path: 'a.txt', operation: 'add' as const, bytes: 3 }] }
+const base = {
+  source: { kind: 'manual' as const },
+  workspace: 'w',
+  repository: 'r',
+  branch: 'main',
+  files: [{ path: 'a.txt', operation: 'add' as const, bytes: 3 }],
+}
 
 test('an attempt is one entry whose newest state wins, listed newest first', async (t) => {
   const store = new HistoryStore(await home(t))
@@ -20,7 +26,13 @@ test('an attempt is one entry whose newest state wins, listed newest first', asy
   await store.finish(first, { status: 'committed', commit: 'abc', link: 'http://x/commits/abc' })
   await store.finish(second, { status: 'failed', error: 'Bitbucket could not be reached.' })
   const list = await store.list()
-  assert.deepEqual(list.map((e) => [e.time, e.status, e.commit, e.error]), [[2, 'failed', null, 'Bitbucket could not be reached.'], [1, 'committed', 'abc', null]])
+  assert.deepEqual(
+    list.map((e) => [e.time, e.status, e.commit, e.error]),
+    [
+      [2, 'failed', null, 'Bitbucket could not be reached.'],
+      [1, 'committed', 'abc', null],
+    ],
+  )
 })
 
 test('a half-written last line (another process mid-write) is ignored by readers', async (t) => {
@@ -37,5 +49,8 @@ test('the file is bounded: it keeps the newest entries', async (t) => {
   for (let i = 0; i < 12; i++) await store.start({ ...base, time: i })
   const lines = (await readFile(join(dir, 'history.jsonl'), 'utf8')).trim().split('\n')
   assert.ok(lines.length < 10, `${lines.length} lines kept`)
-  assert.deepEqual((await store.list(3)).map((e) => e.time), [11, 10, 9])
+  assert.deepEqual(
+    (await store.list(3)).map((e) => e.time),
+    [11, 10, 9],
+  )
 })

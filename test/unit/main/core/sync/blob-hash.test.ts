@@ -30,7 +30,8 @@ test('hashFile equals git hash-object for empty, text, binary, non-ASCII and mul
   await new Promise<void>((done, fail) => {
     const out = createWriteStream(big)
     out.on('error', fail)
-    for (let i = 0; i < 12; i++) out.write(Buffer.from(Array.from({ length: 256 * 1024 + 7 }, (_, j) => (i * 31 + j * 7) % 256)))
+    for (let i = 0; i < 12; i++)
+      out.write(Buffer.from(Array.from({ length: 256 * 1024 + 7 }, (_, j) => (i * 31 + j * 7) % 256)))
     out.end(done)
   })
   const files: Record<string, string | Buffer> = {
@@ -71,10 +72,17 @@ test('hashFile refuses a link (it never hashes what a swapped-in link points at)
 
 test('hashFile of a folder is not a file', async (t) => {
   const dir = await tempDir(t)
-  await assert.rejects(hashFile(dir), (error: Error) => error instanceof FileChangedError || /EISDIR/.test(error.message))
+  await assert.rejects(
+    hashFile(dir),
+    (error: Error) => error instanceof FileChangedError || /EISDIR/.test(error.message),
+  )
 })
 
-test('a file whose bytes disagree with its stat size (still being written) is reported as changed, not hashed', { skip: process.platform !== 'linux' && 'needs /proc' }, async () => {
-  // /proc files stat as 0 bytes but read as more: the same disagreement as a file growing mid-read.
-  await assert.rejects(hashFile('/proc/self/status'), FileChangedError)
-})
+test(
+  'a file whose bytes disagree with its stat size (still being written) is reported as changed, not hashed',
+  { skip: process.platform !== 'linux' && 'needs /proc' },
+  async () => {
+    // /proc files stat as 0 bytes but read as more: the same disagreement as a file growing mid-read.
+    await assert.rejects(hashFile('/proc/self/status'), FileChangedError)
+  },
+)

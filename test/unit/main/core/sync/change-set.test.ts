@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { hashBlob } from '../../../../../main/core/sync/blob-hash.js'
-import { buildChangeSet, checkFileSizes, type ChangeSetOptions, type LocalChangeSet, safetyCheck, toRepoPath } from '../../../../../main/core/sync/change-set.js'
+import {
+  buildChangeSet,
+  checkFileSizes,
+  type ChangeSetOptions,
+  type LocalChangeSet,
+  safetyCheck,
+  toRepoPath,
+} from '../../../../../main/core/sync/change-set.js'
 import { emptyIndex } from '../../../../../main/core/sync/index-store.js'
 import { scanFolder, scanPaths, type ScanResult } from '../../../../../main/core/sync/scanner.js'
 import { formatBytes } from '../../../../../main/core/sync/skipped.js'
@@ -37,7 +44,10 @@ function indexOf(files: Record<string, IndexEntry>): PairIndex {
 
 test('new files become uploads under the pair path, with the index entry they will have once committed', async (t) => {
   const root = await folder(t, { 'a.txt': 'alpha', 'Docs/b.md': '# b' })
-  const changes = await buildChangeSet(await scanFolder(root), emptyIndex('main'), { ...settled, pathInRepo: '/team/shared/' })
+  const changes = await buildChangeSet(await scanFolder(root), emptyIndex('main'), {
+    ...settled,
+    pathInRepo: '/team/shared/',
+  })
   assert.deepEqual(changes.uploads, [
     { repoPath: 'team/shared/Docs/b.md', absolutePath: join(root, 'Docs', 'b.md'), mode: 'file' },
     { repoPath: 'team/shared/a.txt', absolutePath: join(root, 'a.txt'), mode: 'file' },
@@ -52,11 +62,18 @@ test('only paths whose size, mtime or mode moved are hashed; same content is "un
   const root = await folder(t, { 'same.txt': 'same', 'touched.txt': 'touched', 'edited.txt': 'before' })
   const before = await scanFolder(root)
   // same.txt's index entry has a wrong hash: had it been hashed, it would become an upload.
-  const index = indexOf({ 'same.txt': { ...synced(before, 'same.txt', 'same'), sha: 'f'.repeat(40) }, 'touched.txt': synced(before, 'touched.txt', 'touched'), 'edited.txt': synced(before, 'edited.txt', 'before') })
+  const index = indexOf({
+    'same.txt': { ...synced(before, 'same.txt', 'same'), sha: 'f'.repeat(40) },
+    'touched.txt': synced(before, 'touched.txt', 'touched'),
+    'edited.txt': synced(before, 'edited.txt', 'before'),
+  })
   await utimes(join(root, 'touched.txt'), new Date(), new Date(Date.now() - 5_000_000))
   await writeFile(join(root, 'edited.txt'), 'after!')
   const changes = await buildChangeSet(await scanFolder(root), index, settled)
-  assert.deepEqual(changes.uploads.map((u) => u.repoPath), ['edited.txt'])
+  assert.deepEqual(
+    changes.uploads.map((u) => u.repoPath),
+    ['edited.txt'],
+  )
   assert.equal(changes.hashed.get('edited.txt')!.sha, hashBlob('after!'))
   assert.deepEqual([...changes.unchanged.keys()], ['touched.txt'])
   const touched = changes.unchanged.get('touched.txt')!
@@ -75,14 +92,21 @@ test('a file hashed moments after it was written is recorded with mtime 0, so th
   assert.equal(calm.hashed.get('fresh.txt')!.mtimeMs, mtime)
 })
 
-test('an executable bit added or removed is an upload with the new mode', { skip: !posix && 'no executable bit' }, async (t) => {
-  const root = await folder(t, { 'run.sh': 'echo hi\n' })
-  const index = indexOf({ 'run.sh': synced(await scanFolder(root), 'run.sh', 'echo hi\n') })
-  await chmod(join(root, 'run.sh'), 0o755)
-  const changes = await buildChangeSet(await scanFolder(root), index, settled)
-  assert.deepEqual(changes.uploads.map((u) => [u.repoPath, u.mode]), [['run.sh', 'executable']])
-  assert.equal(changes.hashed.get('run.sh')!.mode, 'executable')
-})
+test(
+  'an executable bit added or removed is an upload with the new mode',
+  { skip: !posix && 'no executable bit' },
+  async (t) => {
+    const root = await folder(t, { 'run.sh': 'echo hi\n' })
+    const index = indexOf({ 'run.sh': synced(await scanFolder(root), 'run.sh', 'echo hi\n') })
+    await chmod(join(root, 'run.sh'), 0o755)
+    const changes = await buildChangeSet(await scanFolder(root), index, settled)
+    assert.deepEqual(
+      changes.uploads.map((u) => [u.repoPath, u.mode]),
+      [['run.sh', 'executable']],
+    )
+    assert.equal(changes.hashed.get('run.sh')!.mode, 'executable')
+  },
+)
 
 test('where the executable bit is not trusted (Windows), an indexed executable stays executable', async (t) => {
   const root = await folder(t, { 'run.sh': 'echo hi\n' })
@@ -93,29 +117,56 @@ test('where the executable bit is not trusted (Windows), an indexed executable s
   assert.equal(changes.unchanged.get('run.sh')!.mode, 'executable')
 })
 
-test('links are uploaded as links carrying the target text that was hashed', { skip: !posix && 'symlinks' }, async (t) => {
-  const root = await folder(t, { 'target.txt': 't' })
-  await symlink('target.txt', join(root, 'shortcut'))
-  const changes = await buildChangeSet(await scanFolder(root), emptyIndex('main'), settled)
-  const link = changes.uploads.find((u) => u.repoPath === 'shortcut')!
-  assert.deepEqual(link, { repoPath: 'shortcut', absolutePath: join(root, 'shortcut'), mode: 'link', linkTarget: 'target.txt' })
-  assert.equal(changes.hashed.get('shortcut')!.sha, hashBlob('target.txt'))
-})
+test(
+  'links are uploaded as links carrying the target text that was hashed',
+  { skip: !posix && 'symlinks' },
+  async (t) => {
+    const root = await folder(t, { 'target.txt': 't' })
+    await symlink('target.txt', join(root, 'shortcut'))
+    const changes = await buildChangeSet(await scanFolder(root), emptyIndex('main'), settled)
+    const link = changes.uploads.find((u) => u.repoPath === 'shortcut')!
+    assert.deepEqual(link, {
+      repoPath: 'shortcut',
+      absolutePath: join(root, 'shortcut'),
+      mode: 'link',
+      linkTarget: 'target.txt',
+    })
+    assert.equal(changes.hashed.get('shortcut')!.sha, hashBlob('target.txt'))
+  },
+)
 
 test('deletions only for indexed paths that are gone — not for skipped, ignored or out-of-scope ones', async (t) => {
   const root = await folder(t, { 'kept.txt': 'k', 'big.bin': 'x'.repeat(2000), 'dir/in.txt': 'i' })
   const sha = 'a'.repeat(40)
   const entry: IndexEntry = { size: 1, mtimeMs: 1, sha, mode: 'file' }
-  const index = indexOf({ 'kept.txt': entry, 'big.bin': entry, 'gone.txt': entry, 'dir/gone.txt': entry, 'old.tmp': entry, 'elsewhere/x.txt': entry })
-  const full = await buildChangeSet(await scanFolder(root), index, { ...settled, pathInRepo: 'p', maxFileBytes: 1000, isIgnored: (path) => path.endsWith('.tmp') })
+  const index = indexOf({
+    'kept.txt': entry,
+    'big.bin': entry,
+    'gone.txt': entry,
+    'dir/gone.txt': entry,
+    'old.tmp': entry,
+    'elsewhere/x.txt': entry,
+  })
+  const full = await buildChangeSet(await scanFolder(root), index, {
+    ...settled,
+    pathInRepo: 'p',
+    maxFileBytes: 1000,
+    isIgnored: (path) => path.endsWith('.tmp'),
+  })
   assert.deepEqual(full.deletions, ['p/dir/gone.txt', 'p/elsewhere/x.txt', 'p/gone.txt'])
   assert.deepEqual(full.deletedPaths, ['dir/gone.txt', 'elsewhere/x.txt', 'gone.txt'])
-  assert.deepEqual(full.skipped.map((s) => [s.path, s.reason]), [['big.bin', 'too-large']])
+  assert.deepEqual(
+    full.skipped.map((s) => [s.path, s.reason]),
+    [['big.bin', 'too-large']],
+  )
   assert.match(full.skipped[0]!.message, /“big\.bin” is too big to upload \(2 KB; the limit is 1000 bytes per file\)/)
   assert.ok(!full.uploads.some((u) => u.repoPath === 'p/big.bin'))
   const partial = await buildChangeSet(await scanPaths(root, ['dir', 'gone.txt']), index, settled)
   assert.deepEqual(partial.deletions, ['dir/gone.txt', 'gone.txt'], 'elsewhere/x.txt was not looked at')
-  assert.deepEqual(partial.uploads.map((u) => u.repoPath), ['dir/in.txt'])
+  assert.deepEqual(
+    partial.uploads.map((u) => u.repoPath),
+    ['dir/in.txt'],
+  )
 })
 
 test('a missing folder yields no change at all', async (t) => {
@@ -131,7 +182,10 @@ test('a file that vanishes or changes between scan and hash is skipped as "chang
   const index = indexOf({ 'a.txt': { size: 9, mtimeMs: 1, sha: 'a'.repeat(40), mode: 'file' } })
   await rm(join(root, 'a.txt'))
   const changes = await buildChangeSet(scan, index, settled)
-  assert.deepEqual(changes.skipped.map((s) => [s.path, s.reason]), [['a.txt', 'changing']])
+  assert.deepEqual(
+    changes.skipped.map((s) => [s.path, s.reason]),
+    [['a.txt', 'changing']],
+  )
   assert.match(changes.skipped[0]!.message, /changed while Pail was reading it/)
   assert.deepEqual([changes.uploads, changes.deletions], [[], []])
 })
@@ -145,22 +199,48 @@ test('toRepoPath, checkFileSizes and formatBytes', () => {
     { path: 'link', size: 500, mtimeMs: 1, mode: 'link' as const, linkTarget: 'x' },
   ]
   const skipped = checkFileSizes(entries)
-  assert.deepEqual(skipped.map((s) => s.path), ['huge.mov'])
-  assert.equal(skipped[0]!.message, '“huge.mov” is too big to upload (150 MB; the limit is 100 MB per file). Keep it somewhere else, or add it to .pailignore to hide this message.')
-  assert.deepEqual(checkFileSizes(entries, 5).map((s) => s.path), ['small', 'huge.mov'])
-  assert.deepEqual([0, 1023, 1536, 10 * 1024 * 1024, 2.5 * 1024 ** 3].map(formatBytes), ['0 bytes', '1023 bytes', '1.5 KB', '10 MB', '2.5 GB'])
+  assert.deepEqual(
+    skipped.map((s) => s.path),
+    ['huge.mov'],
+  )
+  assert.equal(
+    skipped[0]!.message,
+    '“huge.mov” is too big to upload (150 MB; the limit is 100 MB per file). Keep it somewhere else, or add it to .pailignore to hide this message.',
+  )
+  assert.deepEqual(
+    checkFileSizes(entries, 5).map((s) => s.path),
+    ['small', 'huge.mov'],
+  )
+  assert.deepEqual([0, 1023, 1536, 10 * 1024 * 1024, 2.5 * 1024 ** 3].map(formatBytes), [
+    '0 bytes',
+    '1023 bytes',
+    '1.5 KB',
+    '10 MB',
+    '2.5 GB',
+  ])
 })
 
 /** An index of `count` files f0.txt … with distinct hashes. */
 function bigIndex(count: number): PairIndex {
-  return indexOf(Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}.txt`, { size: 1, mtimeMs: 1, sha: i.toString(16).padStart(40, '0'), mode: 'file' as const }])))
+  return indexOf(
+    Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [
+        `f${i}.txt`,
+        { size: 1, mtimeMs: 1, sha: i.toString(16).padStart(40, '0'), mode: 'file' as const },
+      ]),
+    ),
+  )
 }
 
 /** A change set deleting the first `deleted` files of bigIndex, and moving the first `moved` of those. */
 function deleting(index: PairIndex, deleted: number, moved = 0): LocalChangeSet {
   const deletedPaths = Object.keys(index.files).slice(0, deleted)
   const hashed = new Map(deletedPaths.slice(0, moved).map((path) => [`moved/${path}`, index.files[path]!]))
-  const uploads = [...hashed.keys()].map((path) => ({ repoPath: path, absolutePath: `/x/${path}`, mode: 'file' as const }))
+  const uploads = [...hashed.keys()].map((path) => ({
+    repoPath: path,
+    absolutePath: `/x/${path}`,
+    mode: 'file' as const,
+  }))
   return { uploads, deletions: deletedPaths, deletedPaths, hashed, unchanged: new Map(), skipped: [] }
 }
 
@@ -169,7 +249,10 @@ const okScan: ScanResult = { root: '/home/sam/Team Handbook', rootStatus: 'ok', 
 test('safetyCheck holds a missing, replaced or unreadable folder, saying nothing was deleted', () => {
   const index = bigIndex(3)
   for (const [status, words] of [
-    ['missing', /^Pail can't find the folder “Team Handbook” \(\/home\/sam\/Team Handbook\)\. If it is on an external drive or a network share, connect it/],
+    [
+      'missing',
+      /^Pail can't find the folder “Team Handbook” \(\/home\/sam\/Team Handbook\)\. If it is on an external drive or a network share, connect it/,
+    ],
     ['not-a-directory', /is no longer a folder/],
     ['unreadable', /Pail can't open the folder “Team Handbook”/],
   ] as const) {
@@ -177,7 +260,10 @@ test('safetyCheck holds a missing, replaced or unreadable folder, saying nothing
     assert.equal(verdict.ok, false)
     assert.ok(!verdict.ok && verdict.hold === 'missing-folder')
     assert.ok(!verdict.ok && words.test(verdict.message), status)
-    assert.ok(!verdict.ok && verdict.message.endsWith('Pail has paused syncing it, and nothing has been deleted from Bitbucket.'))
+    assert.ok(
+      !verdict.ok &&
+        verdict.message.endsWith('Pail has paused syncing it, and nothing has been deleted from Bitbucket.'),
+    )
   }
 })
 
@@ -187,11 +273,18 @@ test('safetyCheck holds a folder that would delete everything it synced (an unmo
   assert.deepEqual(verdict, {
     ok: false,
     hold: 'empty-folder',
-    message: 'The folder “Team Handbook” is empty, but Bitbucket still has the 4 files Pail synced from it. Pail has paused this folder rather than delete them all from Bitbucket. If you emptied the folder on purpose, confirm in Pail and they will be deleted from Bitbucket too. If not, check that the right drive is connected or put the files back.',
+    message:
+      'The folder “Team Handbook” is empty, but Bitbucket still has the 4 files Pail synced from it. Pail has paused this folder rather than delete them all from Bitbucket. If you emptied the folder on purpose, confirm in Pail and they will be deleted from Bitbucket too. If not, check that the right drive is connected or put the files back.',
   })
   const one = bigIndex(1)
   const single = safetyCheck(deleting(one, 1), one, okScan)
-  assert.ok(!single.ok && single.hold === 'empty-folder' && /the 1 file Pail synced from it\. Pail has paused this folder rather than delete it from Bitbucket/.test(single.message))
+  assert.ok(
+    !single.ok &&
+      single.hold === 'empty-folder' &&
+      /the 1 file Pail synced from it\. Pail has paused this folder rather than delete it from Bitbucket/.test(
+        single.message,
+      ),
+  )
   // Renaming the only file deletes everything indexed too, but the content is still there.
   assert.deepEqual(safetyCheck(deleting(one, 1, 1), one, okScan), { ok: true })
 })
@@ -201,13 +294,26 @@ test('safetyCheck holds 50 deletions, or 30 % of the index when that is at least
   assert.deepEqual(safetyCheck(deleting(large, 49), large, okScan), { ok: true })
   const fifty = safetyCheck(deleting(large, 50), large, okScan)
   assert.ok(!fifty.ok && fifty.hold === 'mass-delete')
-  assert.ok(!fifty.ok && fifty.message.startsWith('50 files were deleted from the folder “Team Handbook” (5% of the files Pail syncs from it). Pail has paused this folder before deleting them from Bitbucket too.'))
-  assert.deepEqual(safetyCheck(deleting(large, 120, 80), large, okScan), { ok: true }, '120 deletions of which 80 are moves: 40 really lost')
+  assert.ok(
+    !fifty.ok &&
+      fifty.message.startsWith(
+        '50 files were deleted from the folder “Team Handbook” (5% of the files Pail syncs from it). Pail has paused this folder before deleting them from Bitbucket too.',
+      ),
+  )
+  assert.deepEqual(
+    safetyCheck(deleting(large, 120, 80), large, okScan),
+    { ok: true },
+    '120 deletions of which 80 are moves: 40 really lost',
+  )
   const medium = bigIndex(100)
   assert.deepEqual(safetyCheck(deleting(medium, 29), medium, okScan), { ok: true })
   assert.equal(safetyCheck(deleting(medium, 30), medium, okScan).ok, false)
   const small = bigIndex(20)
-  assert.deepEqual(safetyCheck(deleting(small, 9), small, okScan), { ok: true }, 'fewer than 10 never trips the fraction')
+  assert.deepEqual(
+    safetyCheck(deleting(small, 9), small, okScan),
+    { ok: true },
+    'fewer than 10 never trips the fraction',
+  )
   assert.equal(safetyCheck(deleting(small, 10), small, okScan).ok, false)
   assert.deepEqual(safetyCheck(deleting(small, 10), small, okScan, { minDeletionsForFraction: 11 }), { ok: true })
   assert.deepEqual(safetyCheck(deleting(small, 0), small, okScan), { ok: true })

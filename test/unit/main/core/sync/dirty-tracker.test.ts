@@ -40,7 +40,13 @@ class FakeTimers implements Timers {
 function setup(options: { quietMs?: number; maxWaitMs?: number; maxPaths?: number } = {}) {
   const clock = new FakeTimers()
   const flushes: FlushRequest[] = []
-  const tracker = new DirtyTracker((request) => flushes.push(request), { quietMs: 3000, maxWaitMs: 60_000, maxPaths: 500, ...options, clock })
+  const tracker = new DirtyTracker((request) => flushes.push(request), {
+    quietMs: 3000,
+    maxWaitMs: 60_000,
+    maxPaths: 500,
+    ...options,
+    clock,
+  })
   const paths = (i: number): string[] => {
     const flush = flushes[i]!
     assert.ok('paths' in flush)
@@ -129,7 +135,14 @@ test('a throwing flush handler is logged, and the tracker keeps working', () => 
       calls++
       if (calls === 1) throw new Error('engine busy')
     },
-    { clock, logger: { info: () => undefined, warn: () => undefined, error: (event, fields) => errors.push(`${event}: ${String(fields?.error)}`) } },
+    {
+      clock,
+      logger: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (event, fields) => errors.push(`${event}: ${String(fields?.error)}`),
+      },
+    },
   )
   tracker.add('a')
   clock.advance(3000)

@@ -45,34 +45,60 @@ test('the watcher reports created, edited, deleted and renamed files, skips igno
     return seen()
   }
 
-  await step('a new file', () => writeFile(join(root, 'new.txt'), 'new'), () => seen().has('new.txt'))
-  await step('an edit', () => appendFile(join(root, 'existing.txt'), ' two'), () => seen().has('existing.txt'))
+  await step(
+    'a new file',
+    () => writeFile(join(root, 'new.txt'), 'new'),
+    () => seen().has('new.txt'),
+  )
+  await step(
+    'an edit',
+    () => appendFile(join(root, 'existing.txt'), ' two'),
+    () => seen().has('existing.txt'),
+  )
 
   const quietOnes = await step(
     'a file written after ignored ones',
     async () => {
-      for (const name of ['.DS_Store', 'draft.tmp', '~$report.docx', 'hidden/secret.txt']) await writeFile(join(root, name), 'x')
+      for (const name of ['.DS_Store', 'draft.tmp', '~$report.docx', 'hidden/secret.txt'])
+        await writeFile(join(root, name), 'x')
       await new Promise((resolve) => setTimeout(resolve, 400))
       await writeFile(join(root, 'marker.txt'), 'm')
     },
     () => seen().has('marker.txt'),
   )
-  for (const name of ['.DS_Store', 'draft.tmp', '~$report.docx', 'hidden/secret.txt', 'hidden']) assert.ok(!quietOnes.has(name), name)
+  for (const name of ['.DS_Store', 'draft.tmp', '~$report.docx', 'hidden/secret.txt', 'hidden'])
+    assert.ok(!quietOnes.has(name), name)
 
-  await step('a deletion', () => rm(join(root, 'new.txt')), () => seen().has('new.txt'))
-  const renamed = await step('a rename', () => rename(join(root, 'existing.txt'), join(root, 'renamed.txt')), () => seen().has('existing.txt') && seen().has('renamed.txt'))
+  await step(
+    'a deletion',
+    () => rm(join(root, 'new.txt')),
+    () => seen().has('new.txt'),
+  )
+  const renamed = await step(
+    'a rename',
+    () => rename(join(root, 'existing.txt'), join(root, 'renamed.txt')),
+    () => seen().has('existing.txt') && seen().has('renamed.txt'),
+  )
   assert.ok(renamed.has('existing.txt') && renamed.has('renamed.txt'))
 
-  await step('a new folder with files', async () => {
-    await mkdir(join(root, 'photos', '2026'), { recursive: true })
-    await writeFile(join(root, 'photos', '2026', 'a.jpg'), 'jpg')
-  }, () => seen().has('photos/2026/a.jpg'))
+  await step(
+    'a new folder with files',
+    async () => {
+      await mkdir(join(root, 'photos', '2026'), { recursive: true })
+      await writeFile(join(root, 'photos', '2026', 'a.jpg'), 'jpg')
+    },
+    () => seen().has('photos/2026/a.jpg'),
+  )
 
   // Un-ignoring a folder: the rules are re-read, a rescan is asked for, and the folder is now watched.
   await step('a rescan after .pailignore changed', () => writeFile(join(root, '.pailignore'), '*.csv\n'), rescanned)
   assert.equal(rules.isIgnored('hidden', true), false)
   assert.equal(rules.isIgnored('data.csv', false), true)
-  await step('a file in the folder no longer ignored', () => writeFile(join(root, 'hidden', 'visible.txt'), 'v'), () => seen().has('hidden/visible.txt'))
+  await step(
+    'a file in the folder no longer ignored',
+    () => writeFile(join(root, 'hidden', 'visible.txt'), 'v'),
+    () => seen().has('hidden/visible.txt'),
+  )
 
   await watcher.close()
   const after = flushes.length

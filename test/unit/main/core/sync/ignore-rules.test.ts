@@ -6,7 +6,10 @@ import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { IgnoreRules } from '../../../../../main/core/sync/ignore-rules.js'
 
-async function folder(t: { after: (fn: () => Promise<void>) => void }, files: Record<string, string> = {}): Promise<string> {
+async function folder(
+  t: { after: (fn: () => Promise<void>) => void },
+  files: Record<string, string> = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-ignore-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   for (const [path, text] of Object.entries(files)) {
@@ -19,15 +22,53 @@ async function folder(t: { after: (fn: () => Promise<void>) => void }, files: Re
 test('the built-in list skips OS, editor, lock and partial-download files and keeps ordinary ones', async (t) => {
   const rules = await IgnoreRules.load(await folder(t))
   const ignored = [
-    '~$Report.docx', 'Docs/~$Budget.xlsx', '.~lock.minutes.odt#', '.DS_Store', 'photos/.DS_Store', '._photo.jpg',
-    'Thumbs.db', 'THUMBS.DB', 'sub/desktop.ini', 'ehthumbs.db', 'Icon\r', '.notes.txt.swp', '.notes.txt.swo',
-    'notes.txt~', '#notes.txt#', '.#notes.txt', 'movie.mp4.crdownload', 'a.iso.part', 'b.partial', 'c.zip.download',
-    '~WRL0001.tmp', '.git', 'sub/.git', 'sub/.git/config', '.Spotlight-V100', '.Trashes', '$RECYCLE.BIN', '$RECYCLE.BIN/x.txt', '.Trash-1000',
+    '~$Report.docx',
+    'Docs/~$Budget.xlsx',
+    '.~lock.minutes.odt#',
+    '.DS_Store',
+    'photos/.DS_Store',
+    '._photo.jpg',
+    'Thumbs.db',
+    'THUMBS.DB',
+    'sub/desktop.ini',
+    'ehthumbs.db',
+    'Icon\r',
+    '.notes.txt.swp',
+    '.notes.txt.swo',
+    'notes.txt~',
+    '#notes.txt#',
+    '.#notes.txt',
+    'movie.mp4.crdownload',
+    'a.iso.part',
+    'b.partial',
+    'c.zip.download',
+    '~WRL0001.tmp',
+    '.git',
+    'sub/.git',
+    'sub/.git/config',
+    '.Spotlight-V100',
+    '.Trashes',
+    '$RECYCLE.BIN',
+    '$RECYCLE.BIN/x.txt',
+    '.Trash-1000',
   ]
   for (const path of ignored) assert.equal(rules.isIgnored(path, false), true, JSON.stringify(path))
   assert.equal(rules.isIgnored('.git', true), true)
   assert.equal(rules.isIgnored('.Spotlight-V100', true), true)
-  const kept = ['Report.docx', 'Icon', 'Icons/app.png', 'notes.txt', '.pailignore', '.gitignore', 'sub/.gitattributes', 'git/notes.md', 'partial.txt', 'tmp/data.csv', 'Budget #3.xlsx', 'a~b.txt']
+  const kept = [
+    'Report.docx',
+    'Icon',
+    'Icons/app.png',
+    'notes.txt',
+    '.pailignore',
+    '.gitignore',
+    'sub/.gitattributes',
+    'git/notes.md',
+    'partial.txt',
+    'tmp/data.csv',
+    'Budget #3.xlsx',
+    'a~b.txt',
+  ]
   for (const path of kept) assert.equal(rules.isIgnored(path, false), false, JSON.stringify(path))
   assert.equal(rules.isIgnored('tmp', true), false)
 })
@@ -42,7 +83,11 @@ test('.pailignore files apply gitignore rules; deeper files win, and built-ins c
   await rules.refresh('docs')
   await rules.refresh('secret')
   assert.deepEqual(rules.ruleDirectories().sort(), ['', 'docs', 'secret'])
-  assert.equal(rules.isIgnored('# comment', false), false, 'comment lines are not patterns, and the byte-order mark is dropped')
+  assert.equal(
+    rules.isIgnored('# comment', false),
+    false,
+    'comment lines are not patterns, and the byte-order mark is dropped',
+  )
   assert.equal(rules.isIgnored('app.log', false), true)
   assert.equal(rules.isIgnored('keep.log', false), false)
   assert.equal(rules.isIgnored('docs/app.log', false), true, 'root rules reach into subfolders')
@@ -88,8 +133,26 @@ test('nested rules agree with git check-ignore on the same patterns', async (t) 
     'a/b': '!*.txt\n*.md\n',
   }
   const paths = [
-    'x.log', 'important.log', 'a/x.log', 'a/important.log', 'out/file', 'a/out/file', 'docs/v1/tmp', 'docs/tmp', 'node_modules/p/index.js',
-    'a/node_modules/q', 'z.bak', 'a/z.bak', 'a/b/z.bak', 'a/n.txt', 'a/keep.txt', 'a/b/n.txt', 'a/b/r.md', 'r.md', 'a/local-only', 'a/b/local-only',
+    'x.log',
+    'important.log',
+    'a/x.log',
+    'a/important.log',
+    'out/file',
+    'a/out/file',
+    'docs/v1/tmp',
+    'docs/tmp',
+    'node_modules/p/index.js',
+    'a/node_modules/q',
+    'z.bak',
+    'a/z.bak',
+    'a/b/z.bak',
+    'a/n.txt',
+    'a/keep.txt',
+    'a/b/n.txt',
+    'a/b/r.md',
+    'r.md',
+    'a/local-only',
+    'a/b/local-only',
   ]
   const gitRoot = await folder(t, Object.fromEntries(paths.map((p) => [p, 'x'])))
   const pailRoot = await folder(t)

@@ -3,7 +3,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { emptyIndex, IndexCorruptError, IndexStore, loadIndex, saveIndex } from '../../../../../main/core/sync/index-store.js'
+import {
+  emptyIndex,
+  IndexCorruptError,
+  IndexStore,
+  loadIndex,
+  saveIndex,
+} from '../../../../../main/core/sync/index-store.js'
 import type { PairIndex } from '../../../../../main/core/sync/types.js'
 
 async function dir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
@@ -38,7 +44,11 @@ test('an index round-trips exactly (fractional mtimes, NFD names), sorted by pat
   const file = join(folder, 'nested', 'index.json')
   await saveIndex(file, sample())
   assert.deepEqual(await loadIndex(file, 'main'), sample())
-  assert.deepEqual(Object.keys(JSON.parse(await readFile(file, 'utf8')).files as object), ['Caf\u0065\u0301/link', 'a/run.sh', 'z.txt'])
+  assert.deepEqual(Object.keys(JSON.parse(await readFile(file, 'utf8')).files as object), [
+    'Caf\u0065\u0301/link',
+    'a/run.sh',
+    'z.txt',
+  ])
   assert.deepEqual(await readdir(join(folder, 'nested')), ['index.json'])
 })
 
@@ -49,17 +59,32 @@ test('a damaged index is a plain-words error, never an empty index', async (t) =
     ['{"version":1,"base":null,"branch":"main","files":{', /not valid JSON/],
     ['null', /problem at "\(top\)"/],
     [JSON.stringify({ ...sample(), version: 2 }), /newer version of Pail \(format 2\)/],
-    [JSON.stringify({ ...sample(), files: { 'a.txt': { size: 1, mtimeMs: 1, sha: 'xyz', mode: 'file' } } }), /problem at "files\.a\.txt\.sha": is not a git SHA-1/],
-    [JSON.stringify({ ...sample(), files: { '../escape.txt': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'file' } } }), /not a relative path inside the folder/],
-    [JSON.stringify({ ...sample(), files: { '/abs.txt': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'file' } } }), /not a relative path inside the folder/],
-    [JSON.stringify({ ...sample(), files: { 'a.txt': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'symlink' } } }), /problem at "files\.a\.txt\.mode"/],
+    [
+      JSON.stringify({ ...sample(), files: { 'a.txt': { size: 1, mtimeMs: 1, sha: 'xyz', mode: 'file' } } }),
+      /problem at "files\.a\.txt\.sha": is not a git SHA-1/,
+    ],
+    [
+      JSON.stringify({ ...sample(), files: { '../escape.txt': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'file' } } }),
+      /not a relative path inside the folder/,
+    ],
+    [
+      JSON.stringify({ ...sample(), files: { '/abs.txt': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'file' } } }),
+      /not a relative path inside the folder/,
+    ],
+    [
+      JSON.stringify({ ...sample(), files: { 'a.txt': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'symlink' } } }),
+      /problem at "files\.a\.txt\.mode"/,
+    ],
     [JSON.stringify({ ...sample(), base: 'main' }), /problem at "base": is not a commit hash/],
   ]
   for (const [text, detail] of cases) {
     await writeFile(file, text)
     await assert.rejects(loadIndex(file, 'main'), (error: Error) => {
       assert.ok(error instanceof IndexCorruptError, text)
-      assert.match(error.message, /^Pail's record of what it last synced for this folder is damaged, so Pail has stopped syncing the folder rather than guess what changed\. Your files are untouched\./)
+      assert.match(
+        error.message,
+        /^Pail's record of what it last synced for this folder is damaged, so Pail has stopped syncing the folder rather than guess what changed\. Your files are untouched\./,
+      )
       assert.match(error.message, detail)
       assert.ok(error.message.includes(file))
       return true
@@ -69,14 +94,18 @@ test('a damaged index is a plain-words error, never an empty index', async (t) =
 
 test('saving refuses an index that could not be loaded back', async (t) => {
   const file = join(await dir(t), 'index.json')
-  await assert.rejects(saveIndex(file, { ...sample(), files: { '../x': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'file' } } }))
+  await assert.rejects(
+    saveIndex(file, { ...sample(), files: { '../x': { size: 1, mtimeMs: 1, sha: sha('1'), mode: 'file' } } }),
+  )
   await assert.rejects(readFile(file), /ENOENT/)
 })
 
 test('IndexStore runs saves one after another; the last one wins', async (t) => {
   const store = new IndexStore(join(await dir(t), 'index.json'), 'main')
   assert.equal((await store.load()).base, null)
-  const saves = Array.from({ length: 20 }, (_, i) => store.save({ ...sample(), base: i.toString(16).padStart(40, '0') }))
+  const saves = Array.from({ length: 20 }, (_, i) =>
+    store.save({ ...sample(), base: i.toString(16).padStart(40, '0') }),
+  )
   await Promise.all(saves)
   assert.equal((await store.load()).base, (19).toString(16).padStart(40, '0'))
 })

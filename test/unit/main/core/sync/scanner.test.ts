@@ -46,14 +46,30 @@ test('a scan lists files by "/"-separated relative path with size, mtime and mod
 
 test('ignored files and folders are left out, and an ignored folder is not entered', async (t) => {
   const root = await folder(t, {
-    '.DS_Store': 'x', 'keep.txt': 'k', '~$keep.docx': 'lock', '.git/config': 'c', 'sub/.git': 'gitdir: x',
-    '.pailignore': 'node_modules/\n*.log\n', 'node_modules/pkg/index.js': 'x', 'logs/app.log': 'l', 'logs/readme.txt': 'r',
-    'photos/.pailignore': 'raw/\n', 'photos/raw/1.cr2': 'raw', 'photos/1.jpg': 'jpg',
+    '.DS_Store': 'x',
+    'keep.txt': 'k',
+    '~$keep.docx': 'lock',
+    '.git/config': 'c',
+    'sub/.git': 'gitdir: x',
+    '.pailignore': 'node_modules/\n*.log\n',
+    'node_modules/pkg/index.js': 'x',
+    'logs/app.log': 'l',
+    'logs/readme.txt': 'r',
+    'photos/.pailignore': 'raw/\n',
+    'photos/raw/1.cr2': 'raw',
+    'photos/1.jpg': 'jpg',
   })
   // Dangling links inside ignored folders: had the scanner entered them, it would list them as skipped.
-  if (posix) for (const dir of ['node_modules', '.git', 'photos/raw']) await symlink('nowhere', join(root, dir, 'dangling'))
+  if (posix)
+    for (const dir of ['node_modules', '.git', 'photos/raw']) await symlink('nowhere', join(root, dir, 'dangling'))
   const scan = await scanFolder(root)
-  assert.deepEqual([...scan.entries.keys()].sort(), ['.pailignore', 'keep.txt', 'logs/readme.txt', 'photos/.pailignore', 'photos/1.jpg'])
+  assert.deepEqual([...scan.entries.keys()].sort(), [
+    '.pailignore',
+    'keep.txt',
+    'logs/readme.txt',
+    'photos/.pailignore',
+    'photos/1.jpg',
+  ])
   assert.deepEqual(scan.skipped, [])
 })
 
@@ -81,42 +97,65 @@ test('names in NFC and NFD are kept exactly as the filesystem spells them', asyn
   for (const name of names) assert.ok(!name.includes('\\'), 'no backslashes')
 })
 
-test('links inside the folder are synced as links with their raw target; outside or dangling ones are skipped', { skip: !posix && 'symlinks need privileges on Windows' }, async (t) => {
-  const root = await folder(t, { 'notes/today.md': 'today', 'notes/archive/old.md': 'old' })
-  await writeFile(join(dirname(root), 'outside.txt'), 'private')
-  await symlink('notes/today.md', join(root, 'latest'))
-  await symlink('archive', join(root, 'notes', 'archive-link'))
-  await symlink(join(root, 'notes', 'today.md'), join(root, 'absolute-inside'))
-  await symlink('../outside.txt', join(root, 'escape'))
-  await symlink('notes/../../outside.txt', join(root, 'sneaky'))
-  await symlink(join(dirname(root), 'outside.txt'), join(root, 'absolute-outside'))
-  await symlink('missing.txt', join(root, 'dangling'))
-  await symlink('loop-b', join(root, 'loop-a'))
-  await symlink('loop-a', join(root, 'loop-b'))
-  const scan = await scanFolder(root)
-  const latest = scan.entries.get('latest')!
-  assert.deepEqual({ mode: latest.mode, linkTarget: latest.linkTarget, size: latest.size }, { mode: 'link', linkTarget: 'notes/today.md', size: 14 })
-  assert.equal(scan.entries.get('notes/archive-link')!.mode, 'link', 'a link to a folder is a link, not followed')
-  assert.ok(!scan.entries.has('notes/archive-link/old.md'))
-  assert.equal(scan.entries.get('absolute-inside')!.linkTarget, join(root, 'notes', 'today.md'))
-  const skipped = Object.fromEntries(scan.skipped.map((s) => [s.path, s.reason]))
-  assert.deepEqual(skipped, { escape: 'link-outside', sneaky: 'link-outside', 'absolute-outside': 'link-outside', dangling: 'link-dangling', 'loop-a': 'link-dangling', 'loop-b': 'link-dangling' })
-  for (const s of scan.skipped) assert.match(s.message, new RegExp(`“${s.path}” is a shortcut`))
-})
+test(
+  'links inside the folder are synced as links with their raw target; outside or dangling ones are skipped',
+  { skip: !posix && 'symlinks need privileges on Windows' },
+  async (t) => {
+    const root = await folder(t, { 'notes/today.md': 'today', 'notes/archive/old.md': 'old' })
+    await writeFile(join(dirname(root), 'outside.txt'), 'private')
+    await symlink('notes/today.md', join(root, 'latest'))
+    await symlink('archive', join(root, 'notes', 'archive-link'))
+    await symlink(join(root, 'notes', 'today.md'), join(root, 'absolute-inside'))
+    await symlink('../outside.txt', join(root, 'escape'))
+    await symlink('notes/../../outside.txt', join(root, 'sneaky'))
+    await symlink(join(dirname(root), 'outside.txt'), join(root, 'absolute-outside'))
+    await symlink('missing.txt', join(root, 'dangling'))
+    await symlink('loop-b', join(root, 'loop-a'))
+    await symlink('loop-a', join(root, 'loop-b'))
+    const scan = await scanFolder(root)
+    const latest = scan.entries.get('latest')!
+    assert.deepEqual(
+      { mode: latest.mode, linkTarget: latest.linkTarget, size: latest.size },
+      { mode: 'link', linkTarget: 'notes/today.md', size: 14 },
+    )
+    assert.equal(scan.entries.get('notes/archive-link')!.mode, 'link', 'a link to a folder is a link, not followed')
+    assert.ok(!scan.entries.has('notes/archive-link/old.md'))
+    assert.equal(scan.entries.get('absolute-inside')!.linkTarget, join(root, 'notes', 'today.md'))
+    const skipped = Object.fromEntries(scan.skipped.map((s) => [s.path, s.reason]))
+    assert.deepEqual(skipped, {
+      escape: 'link-outside',
+      sneaky: 'link-outside',
+      'absolute-outside': 'link-outside',
+      dangling: 'link-dangling',
+      'loop-a': 'link-dangling',
+      'loop-b': 'link-dangling',
+    })
+    for (const s of scan.skipped) assert.match(s.message, new RegExp(`“${s.path}” is a shortcut`))
+  },
+)
 
-test('a root reached through a link scans normally, and inside-links are judged against its real path', { skip: !posix && 'symlinks' }, async (t) => {
-  const root = await folder(t, { 'a.txt': 'a' })
-  await symlink('a.txt', join(root, 'b'))
-  const alias = join(dirname(root), 'alias')
-  await symlink(root, alias)
-  const scan = await scanFolder(alias)
-  assert.equal(scan.rootStatus, 'ok')
-  assert.deepEqual([...scan.entries.keys()].sort(), ['a.txt', 'b'])
-})
+test(
+  'a root reached through a link scans normally, and inside-links are judged against its real path',
+  { skip: !posix && 'symlinks' },
+  async (t) => {
+    const root = await folder(t, { 'a.txt': 'a' })
+    await symlink('a.txt', join(root, 'b'))
+    const alias = join(dirname(root), 'alias')
+    await symlink(root, alias)
+    const scan = await scanFolder(alias)
+    assert.equal(scan.rootStatus, 'ok')
+    assert.deepEqual([...scan.entries.keys()].sort(), ['a.txt', 'b'])
+  },
+)
 
 test('a missing folder, a file in its place and a dangling root link never look like an empty folder', async (t) => {
   const root = await folder(t, { 'file.txt': 'x' })
-  assert.deepEqual(await scanFolder(join(root, 'nope')), { root: join(root, 'nope'), rootStatus: 'missing', entries: new Map(), skipped: [] })
+  assert.deepEqual(await scanFolder(join(root, 'nope')), {
+    root: join(root, 'nope'),
+    rootStatus: 'missing',
+    entries: new Map(),
+    skipped: [],
+  })
   assert.equal((await scanFolder(join(root, 'file.txt'))).rootStatus, 'not-a-directory')
   assert.equal((await scanPaths(join(root, 'nope'), ['a'])).rootStatus, 'missing')
   if (posix) {
@@ -125,43 +164,75 @@ test('a missing folder, a file in its place and a dangling root link never look 
   }
 })
 
-test('sockets, pipes and devices are skipped as not regular files', { skip: process.platform !== 'linux' && 'mkfifo' }, async (t) => {
-  const root = await folder(t, { 'ok.txt': 'x' })
-  execFileSync('mkfifo', [join(root, 'pipe')])
-  const scan = await scanFolder(root)
-  assert.deepEqual([...scan.entries.keys()], ['ok.txt'])
-  assert.deepEqual(scan.skipped.map((s) => [s.path, s.reason]), [['pipe', 'special']])
-})
+test(
+  'sockets, pipes and devices are skipped as not regular files',
+  { skip: process.platform !== 'linux' && 'mkfifo' },
+  async (t) => {
+    const root = await folder(t, { 'ok.txt': 'x' })
+    execFileSync('mkfifo', [join(root, 'pipe')])
+    const scan = await scanFolder(root)
+    assert.deepEqual([...scan.entries.keys()], ['ok.txt'])
+    assert.deepEqual(
+      scan.skipped.map((s) => [s.path, s.reason]),
+      [['pipe', 'special']],
+    )
+  },
+)
 
-test('unreadable folders (at scan) and files (at hash) are skipped with a reason, and nothing under them is deleted', { skip: !posix && 'POSIX permissions' }, async (t) => {
-  const root = await folder(t, { 'open.txt': 'o', 'locked.txt': 'l', 'private/a.txt': 'a', 'private/b/c.txt': 'c' })
-  await chmod(join(root, 'locked.txt'), 0o000)
-  await chmod(join(root, 'private'), 0o000)
-  const sha = 'a'.repeat(40)
-  const index = emptyIndex('main')
-  for (const path of ['open.txt', 'locked.txt', 'private/a.txt', 'private/b/c.txt', 'removed.txt']) index.files[path] = { size: 1, mtimeMs: 1, sha, mode: 'file' }
-  let result
-  try {
-    result = await scanAsUser(root, index)
-  } finally {
-    await chmod(join(root, 'private'), 0o755)
-  }
-  const { scan, changeSet } = result
-  assert.equal(scan.rootStatus, 'ok')
-  assert.deepEqual(scan.paths, ['locked.txt', 'open.txt'])
-  assert.deepEqual(scan.skipped.map((s) => [s.path, s.reason]), [['private', 'unreadable']])
-  assert.match(scan.skipped[0]!.message, /^Pail can't open “private” \(EACCES\)\. It may be open in another program or you may not have permission to read it\./)
-  assert.deepEqual(changeSet.skipped.map((s) => [s.path, s.reason]).sort(), [['locked.txt', 'unreadable'], ['private', 'unreadable']])
-  assert.deepEqual(changeSet.deletions, ['removed.txt'], 'only the file that is really gone is deleted')
-  assert.deepEqual(changeSet.uploads, ['open.txt'])
-})
+test(
+  'unreadable folders (at scan) and files (at hash) are skipped with a reason, and nothing under them is deleted',
+  { skip: !posix && 'POSIX permissions' },
+  async (t) => {
+    const root = await folder(t, { 'open.txt': 'o', 'locked.txt': 'l', 'private/a.txt': 'a', 'private/b/c.txt': 'c' })
+    await chmod(join(root, 'locked.txt'), 0o000)
+    await chmod(join(root, 'private'), 0o000)
+    const sha = 'a'.repeat(40)
+    const index = emptyIndex('main')
+    for (const path of ['open.txt', 'locked.txt', 'private/a.txt', 'private/b/c.txt', 'removed.txt'])
+      index.files[path] = { size: 1, mtimeMs: 1, sha, mode: 'file' }
+    let result
+    try {
+      result = await scanAsUser(root, index)
+    } finally {
+      await chmod(join(root, 'private'), 0o755)
+    }
+    const { scan, changeSet } = result
+    assert.equal(scan.rootStatus, 'ok')
+    assert.deepEqual(scan.paths, ['locked.txt', 'open.txt'])
+    assert.deepEqual(
+      scan.skipped.map((s) => [s.path, s.reason]),
+      [['private', 'unreadable']],
+    )
+    assert.match(
+      scan.skipped[0]!.message,
+      /^Pail can't open “private” \(EACCES\)\. It may be open in another program or you may not have permission to read it\./,
+    )
+    assert.deepEqual(changeSet.skipped.map((s) => [s.path, s.reason]).sort(), [
+      ['locked.txt', 'unreadable'],
+      ['private', 'unreadable'],
+    ])
+    assert.deepEqual(changeSet.deletions, ['removed.txt'], 'only the file that is really gone is deleted')
+    assert.deepEqual(changeSet.uploads, ['open.txt'])
+  },
+)
 
 test('scanPaths looks only at the given paths, walks folders among them and reports its scope', async (t) => {
-  const root = await folder(t, { 'a.txt': 'a', 'b.txt': 'b', 'dir/x.txt': 'x', 'dir/sub/y.txt': 'y', 'other/z.txt': 'z', 'c.log.tmp': 't' })
+  const root = await folder(t, {
+    'a.txt': 'a',
+    'b.txt': 'b',
+    'dir/x.txt': 'x',
+    'dir/sub/y.txt': 'y',
+    'other/z.txt': 'z',
+    'c.log.tmp': 't',
+  })
   const scan = await scanPaths(root, ['a.txt', 'dir', 'gone.txt', 'gone-dir/f.txt', 'c.log.tmp', 'a.txt'])
   assert.equal(scan.rootStatus, 'ok')
   assert.deepEqual([...scan.entries.keys()].sort(), ['a.txt', 'dir/sub/y.txt', 'dir/x.txt'])
-  assert.deepEqual(scan.scope!.sort(), ['a.txt', 'dir', 'gone-dir/f.txt', 'gone.txt'], 'ignored paths are outside the scope')
+  assert.deepEqual(
+    scan.scope!.sort(),
+    ['a.txt', 'dir', 'gone-dir/f.txt', 'gone.txt'],
+    'ignored paths are outside the scope',
+  )
   const whole = await scanPaths(root, ['a.txt', ''])
   assert.equal(whole.scope, undefined, 'the root among the paths means a whole scan')
   assert.equal(whole.entries.size, 5)
@@ -172,5 +243,9 @@ test('scanPaths matches a path spelled in another Unicode normalisation to the n
   const root = await folder(t, { [`M\u00fcller/${nfc}`]: 'x' })
   const scan = await scanPaths(root, ['M\u00fcller/Cafe\u0301.txt'])
   assert.deepEqual([...scan.entries.keys()], [`M\u00fcller/${nfc}`])
-  assert.deepEqual(scan.scope, [`M\u00fcller/${nfc}`], 'the spelling from the event is not in scope, so no entry is deleted under it')
+  assert.deepEqual(
+    scan.scope,
+    [`M\u00fcller/${nfc}`],
+    'the spelling from the event is not in scope, so no entry is deleted under it',
+  )
 })
