@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { createCommit } from '../../main/core/bitbucket/src-commit.js'
 import { HistoryStore } from '../../main/core/history/history-store.js'
 import { JsonSettingsStore } from '../../main/core/settings/settings-store.js'
-import { PairStore } from '../../main/core/sync/pair-store.js'
-import { PairSyncer } from '../../main/core/sync/pair-syncer.js'
+import { PairStore } from '../../main/core/sync/pairs/pair-store.js'
+import { PairSyncer } from '../../main/core/sync/pass/pair-syncer.js'
 import { formatRatio, formatValue, perItem, type Section } from './report.js'
 import {
   assertTree,

@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process'
 import { chmod } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildChangeSet } from '../../main/core/sync/change-set.js'
-import { scanFolder } from '../../main/core/sync/scanner.js'
+import { buildChangeSet } from '../../main/core/sync/pass/change-set.js'
+import { scanFolder } from '../../main/core/sync/local/scanner.js'
 import type { PairIndex } from '../../main/core/sync/types.js'
 
 const SELF = fileURLToPath(import.meta.url)

@@ -4,7 +4,7 @@
  * A pair is named by its id or its folder.
  */
 import { parseArgs } from 'node:util'
-import { isPaused, type SyncPair } from '../../core/sync/sync-pair.js'
+import { isPaused, type SyncPair } from '../../core/sync/pairs/sync-pair.js'
 import { CliError, parseRepo, type CliContext } from '../cli-context.js'
 
 const usage =

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util'
 import { JsonSettingsStore } from '../../core/settings/settings-store.js'
-import { SyncService, type PairResult } from '../../core/sync/sync-service.js'
+import { SyncService, type PairResult } from '../../core/sync/service/sync-service.js'
 import { CliError, type CliContext } from '../cli-context.js'
 
 async function service(ctx: CliContext): Promise<SyncService> {

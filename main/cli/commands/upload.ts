@@ -3,7 +3,7 @@
  * as one commit, with progress, ending with the commit's link.
  */
 import { parseArgs } from 'node:util'
-import { manualUpload } from '../../core/sync/manual-upload.js'
+import { manualUpload } from '../../core/upload/manual-upload.js'
 import { CliError, parseRepo, type CliContext } from '../cli-context.js'
 
 export async function upload(ctx: CliContext, argv: string[]): Promise<number> {

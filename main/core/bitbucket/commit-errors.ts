@@ -9,7 +9,7 @@ import {
   describeScope,
   type CredentialKind,
 } from '../../../shared/auth/scope-catalogue.js'
-import { FileChangedError } from '../sync/blob-hash.js'
+import { FileChangedError } from '../sync/local/blob-hash.js'
 import { ApiClient, BitbucketError, type ApiResponse } from './api-client.js'
 
 /** Every failure of a commit that came from Bitbucket's answer (or the lack of one). */

@@ -9,8 +9,8 @@ import { HistoryStore } from '../../../main/core/history/history-store.js'
 import { systemClock } from '../../../main/core/ports.js'
 import { FileSecretStore } from '../../../main/core/secrets/file-secret-store.js'
 import { JsonSettingsStore } from '../../../main/core/settings/settings-store.js'
-import { PairStore } from '../../../main/core/sync/pair-store.js'
-import { PairSyncer } from '../../../main/core/sync/pair-syncer.js'
+import { PairStore } from '../../../main/core/sync/pairs/pair-store.js'
+import { PairSyncer } from '../../../main/core/sync/pass/pair-syncer.js'
 
 const home = process.env.PAIL_HOME!
 const auth = new AuthService({

@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
 import { JsonSettingsStore } from '../../../main/core/settings/settings-store.js'
-import { PairStore } from '../../../main/core/sync/pair-store.js'
-import { SyncService, type PairResult } from '../../../main/core/sync/sync-service.js'
+import { PairStore } from '../../../main/core/sync/pairs/pair-store.js'
+import { SyncService, type PairResult } from '../../../main/core/sync/service/sync-service.js'
 import { syncFixture } from '../../support/sync-fixture.js'
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { GitBlobHasher } from '../../../../../main/core/bitbucket/git-blob-hash.js'
-import { hashBlob } from '../../../../../main/core/sync/blob-hash.js'
+import { hashBlob } from '../../../../../main/core/sync/local/blob-hash.js'
 
 function gitHashObject(bytes: Buffer): string {
   return execFileSync('git', ['hash-object', '--no-filters', '--stdin'], { input: bytes, encoding: 'utf8' }).trim()

@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test'
 import { FileUnreadableError, UploadFileChangedError } from '../../../../../main/core/bitbucket/commit-errors.js'
 import { GitBlobHasher } from '../../../../../main/core/bitbucket/git-blob-hash.js'
 import { prepareUpload, uploadContent } from '../../../../../main/core/bitbucket/upload-source.js'
-import { hashBlob } from '../../../../../main/core/sync/blob-hash.js'
+import { hashBlob } from '../../../../../main/core/sync/local/blob-hash.js'
 
 async function folder(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-upload-'))

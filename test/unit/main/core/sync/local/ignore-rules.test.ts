@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { IgnoreRules } from '../../../../../main/core/sync/ignore-rules.js'
+import { IgnoreRules } from '../../../../../../main/core/sync/local/ignore-rules.js'
 
 async function folder(
   t: { after: (fn: () => Promise<void>) => void },

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import ignore, { type Ignore } from 'ignore'
-import { silentLogger, type Logger } from '../log/logger.js'
+import { silentLogger, type Logger } from '../../log/logger.js'
 
 /** The name of the per-folder rules file. */
 export const RULES_FILE = '.pailignore'

@@ -3,11 +3,11 @@
  * landed (its `Pail-Change` trailer among the commits since its parent) and, if so, moves the
  * index as the lost write would have — so the same change is never committed twice.
  */
-import type { ApiClient } from '../bitbucket/api-client.js'
-import type { IndexStore } from './index-store.js'
+import type { ApiClient } from '../../bitbucket/api-client.js'
+import type { IndexStore } from '../local/index-store.js'
 import { changeTrailer, type Journal } from './journal.js'
-import { branchTip, repoBase, type RepoRef } from './remote-tree.js'
-import type { PairIndex } from './types.js'
+import { branchTip, repoBase, type RepoRef } from '../remote/remote-tree.js'
+import type { PairIndex } from '../types.js'
 
 interface CommitJson {
   hash: string

@@ -11,7 +11,7 @@ import type { Stats } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
-import { silentLogger, type Logger } from '../log/logger.js'
+import { silentLogger, type Logger } from '../../log/logger.js'
 import { DirtyTracker, type DirtyTrackerOptions, type FlushRequest } from './dirty-tracker.js'
 import { IgnoreRules } from './ignore-rules.js'
 

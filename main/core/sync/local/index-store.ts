@@ -8,8 +8,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeJsonFile } from '../store/json-file.js'
-import type { PairIndex } from './types.js'
+import { writeJsonFile } from '../../store/json-file.js'
+import type { PairIndex } from '../types.js'
 
 /** The index file exists but cannot be used; the message is meant for the person using Pail. */
 export class IndexCorruptError extends Error {

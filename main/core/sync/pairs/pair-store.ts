@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
-import type { SettingsStore } from '../settings/settings-store.js'
+import type { SettingsStore } from '../../settings/settings-store.js'
 import type { SyncPair } from './sync-pair.js'
 
 /** A pair request that cannot be carried out; the message is for people. */

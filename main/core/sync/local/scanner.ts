@@ -15,7 +15,7 @@ import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { IgnoreRules, RULES_FILE } from './ignore-rules.js'
 import { skippedPath, type SkippedPath } from './skipped.js'
-import type { LocalEntry } from './types.js'
+import type { LocalEntry } from '../types.js'
 
 /** Whether the folder itself could be looked at. Anything but 'ok' means "do not sync". */
 export type RootStatus = 'ok' | 'missing' | 'not-a-directory' | 'unreadable'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { takeBatch } from '../../../../../main/core/sync/pair-syncer.js'
-import { sizeWarning } from '../../../../../main/core/sync/sync-service.js'
+import { takeBatch } from '../../../../../../main/core/sync/pass/pair-syncer.js'
+import { sizeWarning } from '../../../../../../main/core/sync/service/sync-service.js'
 
 test('the repository size warns from 2 GB and says Bitbucket refuses commits at 4 GB', () => {
   assert.equal(sizeWarning(1.9 * 1024 ** 3), null)

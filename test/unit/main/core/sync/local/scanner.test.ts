@@ -4,10 +4,10 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { IgnoreRules } from '../../../../../main/core/sync/ignore-rules.js'
-import { scanFolder, scanPaths } from '../../../../../main/core/sync/scanner.js'
-import { emptyIndex } from '../../../../../main/core/sync/index-store.js'
-import { scanAsUser } from '../../../../support/scan-as-user.js'
+import { IgnoreRules } from '../../../../../../main/core/sync/local/ignore-rules.js'
+import { scanFolder, scanPaths } from '../../../../../../main/core/sync/local/scanner.js'
+import { emptyIndex } from '../../../../../../main/core/sync/local/index-store.js'
+import { scanAsUser } from '../../../../../support/scan-as-user.js'
 
 type After = { after: (fn: () => Promise<void>) => void }
 

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { hashBlob } from '../../../../../main/core/sync/blob-hash.js'
+import { hashBlob } from '../../../../../../main/core/sync/local/blob-hash.js'
 import {
   buildChangeSet,
   checkFileSizes,
@@ -11,11 +11,11 @@ import {
   type LocalChangeSet,
   safetyCheck,
   toRepoPath,
-} from '../../../../../main/core/sync/change-set.js'
-import { emptyIndex } from '../../../../../main/core/sync/index-store.js'
-import { scanFolder, scanPaths, type ScanResult } from '../../../../../main/core/sync/scanner.js'
-import { formatBytes } from '../../../../../main/core/sync/skipped.js'
-import type { IndexEntry, PairIndex } from '../../../../../main/core/sync/types.js'
+} from '../../../../../../main/core/sync/pass/change-set.js'
+import { emptyIndex } from '../../../../../../main/core/sync/local/index-store.js'
+import { scanFolder, scanPaths, type ScanResult } from '../../../../../../main/core/sync/local/scanner.js'
+import { formatBytes } from '../../../../../../main/core/sync/local/skipped.js'
+import type { IndexEntry, PairIndex } from '../../../../../../main/core/sync/types.js'
 
 type After = { after: (fn: () => Promise<void>) => void }
 const posix = process.platform !== 'win32'

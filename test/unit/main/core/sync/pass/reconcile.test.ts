@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { commitMessage } from '../../../../../main/core/sync/commit-message.js'
+import { commitMessage } from '../../../../../../main/core/sync/pass/commit-message.js'
 import {
   conflictCopyName,
   reconcile,
   type LocalChange,
   type RemoteChange,
-} from '../../../../../main/core/sync/reconcile.js'
+} from '../../../../../../main/core/sync/pass/reconcile.js'
 
 test('every combination of local and remote change has an action that loses nothing', () => {
   const local = new Map<string, LocalChange>([

@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, rename, rm, writeFile, appendFile } from 'node:fs/promi
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import type { FlushRequest } from '../../../../../main/core/sync/dirty-tracker.js'
-import { FolderWatcher } from '../../../../../main/core/sync/folder-watcher.js'
-import { IgnoreRules } from '../../../../../main/core/sync/ignore-rules.js'
-import { scanFolder } from '../../../../../main/core/sync/scanner.js'
+import type { FlushRequest } from '../../../../../../main/core/sync/local/dirty-tracker.js'
+import { FolderWatcher } from '../../../../../../main/core/sync/local/folder-watcher.js'
+import { IgnoreRules } from '../../../../../../main/core/sync/local/ignore-rules.js'
+import { scanFolder } from '../../../../../../main/core/sync/local/scanner.js'
 
 /** Polls until `check` holds; generous, so a slow machine only makes the test slower. */
 async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {

@@ -9,10 +9,10 @@ import { chmod, lstat, mkdir, readlink, rename, rm, symlink } from 'node:fs/prom
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
-import type { ApiClient } from '../bitbucket/api-client.js'
-import { hashBlob, hashFile } from './blob-hash.js'
+import type { ApiClient } from '../../bitbucket/api-client.js'
+import { hashBlob, hashFile } from '../local/blob-hash.js'
 import { encodePath, modeOf, repoBase, type RepoRef } from './remote-tree.js'
-import type { FileMode, IndexEntry } from './types.js'
+import type { FileMode, IndexEntry } from '../types.js'
 
 /** The target changed while the download ran: the caller treats the path as changed on both sides. */
 export class LocalChangedError extends Error {}

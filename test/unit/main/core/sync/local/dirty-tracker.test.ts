@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DirtyTracker, type FlushRequest, type Timers } from '../../../../../main/core/sync/dirty-tracker.js'
+import { DirtyTracker, type FlushRequest, type Timers } from '../../../../../../main/core/sync/local/dirty-tracker.js'
 
 /** A clock that moves only when told, with timers that fire in time order as it moves. */
 class FakeTimers implements Timers {

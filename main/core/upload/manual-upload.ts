@@ -9,10 +9,10 @@ import type { Session } from '../auth/auth-service.js'
 import { createCommit, type CommitProgress } from '../bitbucket/src-commit.js'
 import type { HistoryStore } from '../history/history-store.js'
 import { silentLogger, type Logger } from '../log/logger.js'
-import { IgnoreRules } from './ignore-rules.js'
-import { commitLink } from './pair-syncer.js'
-import { scanFolder } from './scanner.js'
-import type { Upload } from './types.js'
+import { IgnoreRules } from '../sync/local/ignore-rules.js'
+import { commitLink } from '../sync/pass/pair-syncer.js'
+import { scanFolder } from '../sync/local/scanner.js'
+import type { Upload } from '../sync/types.js'
 
 export interface ManualUploadRequest {
   /** Files and folders on this computer. */

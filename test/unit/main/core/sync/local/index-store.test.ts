@@ -9,8 +9,8 @@ import {
   IndexStore,
   loadIndex,
   saveIndex,
-} from '../../../../../main/core/sync/index-store.js'
-import type { PairIndex } from '../../../../../main/core/sync/types.js'
+} from '../../../../../../main/core/sync/local/index-store.js'
+import type { PairIndex } from '../../../../../../main/core/sync/types.js'
 
 async function dir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const path = await mkdtemp(join(tmpdir(), 'pail-index-'))

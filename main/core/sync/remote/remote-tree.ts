@@ -3,9 +3,9 @@
  * and the files under the pair's folder (directory listings). Paths in URLs are percent-encoded
  * per segment, never `%2F` (bitbucket-api.md §8.2).
  */
-import { BitbucketError, type ApiClient } from '../bitbucket/api-client.js'
-import type { RemoteChange } from './reconcile.js'
-import type { FileMode } from './types.js'
+import { BitbucketError, type ApiClient } from '../../bitbucket/api-client.js'
+import type { RemoteChange } from '../pass/reconcile.js'
+import type { FileMode } from '../types.js'
 
 export interface RepoRef {
   workspace: string

@@ -5,7 +5,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { FileChangedError, hashBlob, hashFile } from '../../../../../main/core/sync/blob-hash.js'
+import { FileChangedError, hashBlob, hashFile } from '../../../../../../main/core/sync/local/blob-hash.js'
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-hash-'))

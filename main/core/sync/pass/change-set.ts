@@ -5,10 +5,10 @@
  * or is now ignored. `safetyCheck` then decides whether the change set may go out unasked.
  */
 import { basename, join } from 'node:path'
-import { FileChangedError, hashBlob, hashFile } from './blob-hash.js'
-import type { ScanResult } from './scanner.js'
-import { formatBytes, skippedPath, type SkippedPath } from './skipped.js'
-import type { ChangeSet, FileMode, IndexEntry, LocalEntry, PairIndex, Upload } from './types.js'
+import { FileChangedError, hashBlob, hashFile } from '../local/blob-hash.js'
+import type { ScanResult } from '../local/scanner.js'
+import { formatBytes, skippedPath, type SkippedPath } from '../local/skipped.js'
+import type { ChangeSet, FileMode, IndexEntry, LocalEntry, PairIndex, Upload } from '../types.js'
 
 /**
  * Default largest file Pail uploads. Bitbucket documents no per-file limit for `POST …/src`

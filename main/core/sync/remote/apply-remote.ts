@@ -6,13 +6,13 @@
  */
 import { lstat, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ApiClient } from '../bitbucket/api-client.js'
-import { toLocalPath, toRepoPath, type LocalChangeSet } from './change-set.js'
-import { conflictCopyName, type Action } from './reconcile.js'
+import type { ApiClient } from '../../bitbucket/api-client.js'
+import { toLocalPath, toRepoPath, type LocalChangeSet } from '../pass/change-set.js'
+import { conflictCopyName, type Action } from '../pass/reconcile.js'
 import { LocalChangedError, placeDownload, removeLocal, stageDownload } from './remote-download.js'
 import type { RepoRef } from './remote-tree.js'
-import type { SyncPair } from './sync-pair.js'
-import type { IndexEntry, PairIndex, Upload } from './types.js'
+import type { SyncPair } from '../pairs/sync-pair.js'
+import type { IndexEntry, PairIndex, Upload } from '../types.js'
 
 export interface ApplyInput {
   api: ApiClient

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { readJsonFile, writeJsonFile } from '../store/json-file.js'
-import type { IndexEntry } from './types.js'
+import { readJsonFile, writeJsonFile } from '../../store/json-file.js'
+import type { IndexEntry } from '../types.js'
 
 export interface JournalEntry {
   /** Written into the commit message as `Pail-Change: <id>`. */

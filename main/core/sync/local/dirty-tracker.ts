@@ -4,8 +4,8 @@
  * for files that keep changing; and past a number of distinct paths it stops listing them and asks
  * for a rescan of the whole folder, which is cheaper than comparing thousands of single paths.
  */
-import { silentLogger, type Logger } from '../log/logger.js'
-import { systemClock, type Clock } from '../ports.js'
+import { silentLogger, type Logger } from '../../log/logger.js'
+import { systemClock, type Clock } from '../../ports.js'
 
 /** What to look at: some paths (files or folders, relative to the pair's folder), or everything. */
 export type FlushRequest = { paths: Set<string> } | { rescan: true }

@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { JsonSettingsStore } from '../../../../../main/core/settings/settings-store.js'
-import { PairStore } from '../../../../../main/core/sync/pair-store.js'
-import { isPaused } from '../../../../../main/core/sync/sync-pair.js'
+import { JsonSettingsStore } from '../../../../../../main/core/settings/settings-store.js'
+import { PairStore } from '../../../../../../main/core/sync/pairs/pair-store.js'
+import { isPaused } from '../../../../../../main/core/sync/pairs/sync-pair.js'
 
 async function setup(t: TestContext) {
   const root = await mkdtemp(join(tmpdir(), 'pail-pairs-'))
