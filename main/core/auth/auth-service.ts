@@ -8,6 +8,7 @@ import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT, type Provisioning } from 
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { Clock, Opener } from '../ports.js'
 import type { SecretStore } from '../secrets/secret-store.js'
+import { basicAuthorization } from '../bitbucket/basic-auth.js'
 import { ApiClient, BitbucketError, type Authorizer } from '../bitbucket/api-client.js'
 import { secretKeys, type AccountRecord } from './account.js'
 import { AccountStore } from './account-store.js'
@@ -129,7 +130,7 @@ export class AuthService {
     let scopes: string[] = []
     const api = new ApiClient({
       apiUrl: this.deps.endpoints.apiUrl,
-      authorizer: staticAuthorizer(basic(email, token)),
+      authorizer: staticAuthorizer(basicAuthorization(email, token)),
       onScopes: (s) => (scopes = s),
     })
     const user = await this.verify<BitbucketUser>(api, '/2.0/user', 'this API token and email')
@@ -299,10 +300,6 @@ function userFields(user: BitbucketUser): Partial<AccountRecord> {
   }
 }
 
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
-}
-
 function staticAuthorizer(header: string): Authorizer {
   return { header: async () => header, afterUnauthorized: async () => null }
 }
@@ -317,7 +314,7 @@ function tokenOf(header: string): string {
 /** Bearer (or, for API tokens, Basic email:token) from the TokenSource, with its 401 handling. */
 export function tokenAuthorizer(tokens: TokenSource): Authorizer {
   const toHeader = (token: string): string =>
-    tokens.current.kind === 'api-token' ? basic(tokens.current.email ?? '', token) : `Bearer ${token}`
+    tokens.current.kind === 'api-token' ? basicAuthorization(tokens.current.email ?? '', token) : `Bearer ${token}`
   return {
     header: async () => toHeader(await tokens.token()),
     afterUnauthorized: async (sent) => toHeader(await tokens.afterUnauthorized(tokenOf(sent))),

@@ -5,6 +5,7 @@
  * always sent (§1.3).
  */
 import * as oauth from 'oauth4webapi'
+import { basicAuthorization } from '../bitbucket/basic-auth.js'
 import type { Endpoints } from '../config/endpoints.js'
 
 export interface ConsumerCredentials {
@@ -45,7 +46,7 @@ export class TokenEndpointError extends Error {
  */
 function bitbucketBasic(key: string, secret: string): oauth.ClientAuth {
   return (_server, _client, _body, headers) => {
-    headers.set('authorization', `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`)
+    headers.set('authorization', basicAuthorization(key, secret))
   }
 }
 

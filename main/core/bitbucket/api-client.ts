@@ -47,7 +47,8 @@ export interface ApiClientOptions {
   dispatcher?: Dispatcher
 }
 
-function headerValue(headers: ApiResponse['headers'], name: string): string | undefined {
+/** The first value of a response header (undici gives repeated headers as a list). */
+export function headerValue(headers: ApiResponse['headers'], name: string): string | undefined {
   const value = headers[name]
   return Array.isArray(value) ? value[0] : value
 }

@@ -9,8 +9,8 @@ import {
   describeScope,
   type CredentialKind,
 } from '../../../shared/auth/scope-catalogue.js'
-import { FileChangedError } from '../sync/local/blob-hash.js'
-import { ApiClient, BitbucketError, type ApiResponse } from './api-client.js'
+import { FileChangedError } from '../git/blob-hash.js'
+import { ApiClient, BitbucketError, headerValue, type ApiResponse } from './api-client.js'
 
 /** Every failure of a commit that came from Bitbucket's answer (or the lack of one). */
 export class CommitError extends BitbucketError {
@@ -108,11 +108,6 @@ function envelopeOf(response: ApiResponse): Envelope {
   }
 }
 
-function headerValue(response: ApiResponse, name: string): string | undefined {
-  const value = response.headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
 /** `Retry-After` in milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | null {
   if (value === undefined || value.trim() === '') return null
@@ -204,7 +199,7 @@ export function commitErrorFrom(response: ApiResponse, target: CommitTarget, kin
     case status === 429:
       return new RateLimitedError(
         'Bitbucket is limiting how often Pail may upload right now. Pail will wait and try again.',
-        retryAfterMs(headerValue(response, 'retry-after')),
+        retryAfterMs(headerValue(response.headers, 'retry-after')),
       )
     case status >= 500:
       return new TransientUploadError(

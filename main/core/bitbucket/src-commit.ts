@@ -11,7 +11,7 @@ import { silentLogger, type Logger } from '../log/logger.js'
 import type { FileMode, Upload } from '../sync/types.js'
 import { BitbucketError, type ApiClient, type ApiResponse, type StreamBody } from './api-client.js'
 import { CommitRejectedError, commitErrorFrom, TransientUploadError, type CommitTarget } from './commit-errors.js'
-import { GitBlobHasher } from './git-blob-hash.js'
+import { GitBlobHasher } from '../git/blob-hash.js'
 import {
   assertSafeName,
   multipartBody,

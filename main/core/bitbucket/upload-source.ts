@@ -6,11 +6,11 @@
  * caller rescans. Either way the reported hash is exactly the blob Bitbucket stores. A link's
  * content is its target text, as git stores it.
  */
-import { constants } from 'node:fs'
 import { lstat, open, readlink, type FileHandle } from 'node:fs/promises'
 import type { FileMode, Upload } from '../sync/types.js'
 import { FileUnreadableError, UploadFileChangedError } from './commit-errors.js'
-import type { GitBlobHasher } from './git-blob-hash.js'
+import type { GitBlobHasher } from '../git/blob-hash.js'
+import { READ_NO_FOLLOW } from '../fs/read-flags.js'
 
 /** An upload with its size (and, for links, target) fixed for one attempt. */
 export interface PreparedUpload {
@@ -24,11 +24,6 @@ export interface PreparedUpload {
 
 /** Reads are this large: big enough for throughput, small enough that memory stays flat. */
 const READ_CHUNK = 256 * 1024
-
-// As in sync/blob-hash.ts: O_NOFOLLOW, so a file swapped for a link since the scan is refused
-// rather than uploading whatever the link points at (perhaps outside the folder); O_NONBLOCK, so a
-// file swapped for a FIFO cannot hang the upload. Both are absent on Windows, where neither applies.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
 
 function changed(upload: { repoPath: string }, how: string, cause?: unknown): UploadFileChangedError {
   return new UploadFileChangedError(
@@ -79,7 +74,7 @@ export async function* uploadContent(prepared: PreparedUpload, hasher: GitBlobHa
   if (prepared.size === 0) return
   let handle: FileHandle
   try {
-    handle = await open(prepared.absolutePath, OPEN_FLAGS)
+    handle = await open(prepared.absolutePath, READ_NO_FOLLOW)
     const info = await handle.stat()
     if (!info.isFile()) throw changed(prepared, 'is no longer a plain file')
     if (info.size < prepared.size) throw changed(prepared, 'got shorter')

@@ -5,6 +5,8 @@
  */
 import { lstat, readlink } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
+import { repoFolder, RepoPathError, toRepoPath } from '../../../shared/bitbucket/repo-path.js'
+import { isExecutableMode } from '../fs/file-mode.js'
 import type { Session } from '../auth/auth-service.js'
 import { createCommit, type CommitProgress } from '../bitbucket/src-commit.js'
 import type { HistoryStore } from '../history/history-store.js'
@@ -37,8 +39,14 @@ export interface ManualUploadResult {
 export class UploadRequestError extends Error {}
 
 async function collect(paths: readonly string[], pathInRepo: string): Promise<Upload[]> {
-  const prefix = pathInRepo.replace(/^\/+|\/+$/g, '')
-  const join = (rel: string): string => (prefix ? `${prefix}/${rel}` : rel)
+  let folder: string
+  try {
+    folder = repoFolder(pathInRepo)
+  } catch (error) {
+    if (error instanceof RepoPathError) throw new UploadRequestError(error.message)
+    throw error
+  }
+  const join = (rel: string): string => toRepoPath(rel, folder)
   const uploads: Upload[] = []
   for (const given of paths) {
     const path = resolve(given)
@@ -65,7 +73,7 @@ async function collect(paths: readonly string[], pathInRepo: string): Promise<Up
       uploads.push({
         repoPath: join(basename(path)),
         absolutePath: path,
-        mode: (info.mode & 0o111) !== 0 ? 'executable' : 'file',
+        mode: isExecutableMode(info.mode) ? 'executable' : 'file',
       })
     } else throw new UploadRequestError(`${given} is not a file or a folder.`)
   }

@@ -143,12 +143,6 @@ export class IgnoreRules {
     return this.set(directory, text.replace(/^\uFEFF/, ''))
   }
 
-  /** Re-reads every rules file loaded so far. Returns whether any rules changed. */
-  async refreshAll(): Promise<boolean> {
-    const results = await Promise.all(['', ...this.files.keys()].map((dir) => this.refresh(dir)))
-    return results.some(Boolean)
-  }
-
   private set(directory: string, text: string | undefined): boolean {
     if (this.texts.get(directory) === text) return false
     if (text === undefined) {

@@ -13,6 +13,8 @@
 import type { Dirent } from 'node:fs'
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises'
 import { join, sep } from 'node:path'
+import pLimit, { type LimitFunction } from 'p-limit'
+import { isExecutableMode } from '../../fs/file-mode.js'
 import { IgnoreRules, RULES_FILE } from './ignore-rules.js'
 import { skippedPath, type SkippedPath } from './skipped.js'
 import type { LocalEntry } from '../types.js'
@@ -96,7 +98,7 @@ class Walker {
   private readonly entries = new Map<string, LocalEntry>()
   private readonly skipped: SkippedPath[] = []
   private readonly rules: IgnoreRules
-  private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>
+  private readonly limit: LimitFunction
   private rootUnreadable = false
 
   constructor(
@@ -105,7 +107,7 @@ class Walker {
     options: ScanOptions,
   ) {
     this.rules = options.rules ?? new IgnoreRules(root)
-    this.limit = limiter(options.concurrency ?? DEFAULT_CONCURRENCY)
+    this.limit = pLimit(options.concurrency ?? DEFAULT_CONCURRENCY)
   }
 
   /** The result; the root is checked again, so a drive unplugged mid-scan reads as missing. */
@@ -200,8 +202,7 @@ class Walker {
         this.skipped.push(skippedPath(path, 'special'))
         return
       }
-      // Git keeps one executable bit, the owner's; Windows has none, so it never sets one.
-      const executable = process.platform !== 'win32' && (info.mode & 0o100) !== 0
+      const executable = isExecutableMode(info.mode)
       this.entries.set(path, { path, size: info.size, mtimeMs: info.mtimeMs, mode: executable ? 'executable' : 'file' })
     } catch (error) {
       // Deleted between the listing and now: it is simply not there.
@@ -261,21 +262,4 @@ function parentOf(path: string): string {
 
 function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'error'
-}
-
-/** Runs at most `max` of the given functions at once; a finishing call hands its slot on. */
-function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0
-  const waiting: (() => void)[] = []
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active < max) active++
-    else await new Promise<void>((resolve) => waiting.push(resolve))
-    try {
-      return await fn()
-    } finally {
-      const next = waiting.shift()
-      if (next) next()
-      else active--
-    }
-  }
 }

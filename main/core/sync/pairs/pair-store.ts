@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
+import { repoFolder, RepoPathError } from '../../../../shared/bitbucket/repo-path.js'
 import type { SettingsStore } from '../../settings/settings-store.js'
 import type { SyncPair } from './sync-pair.js'
 
@@ -25,11 +26,14 @@ function overlaps(a: string, b: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
-function cleanRepoPath(path: string): string {
-  const trimmed = path.replace(/^\/+|\/+$/g, '')
-  if (trimmed.split('/').some((segment) => segment === '..' || segment === '.' || segment === '.git'))
-    throw new PairError(`"${path}" is not a usable folder inside the repository.`)
-  return trimmed
+/** The canonical folder in the repository, or a PairError saying what is wrong with it. */
+function repoFolderOrRefuse(path: string): string {
+  try {
+    return repoFolder(path)
+  } catch (error) {
+    if (error instanceof RepoPathError) throw new PairError(error.message)
+    throw error
+  }
 }
 
 export class PairStore {
@@ -69,7 +73,7 @@ export class PairStore {
       workspace: input.workspace,
       repository: input.repository,
       branch: input.branch.trim(),
-      pathInRepo: cleanRepoPath(input.pathInRepo ?? ''),
+      pathInRepo: repoFolderOrRefuse(input.pathInRepo ?? ''),
       paused: null,
       createdAt: this.now(),
     }

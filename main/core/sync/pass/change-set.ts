@@ -5,7 +5,9 @@
  * or is now ignored. `safetyCheck` then decides whether the change set may go out unasked.
  */
 import { basename, join } from 'node:path'
-import { FileChangedError, hashBlob, hashFile } from '../local/blob-hash.js'
+import pLimit from 'p-limit'
+import { repoFolder, toRepoPath } from '../../../../shared/bitbucket/repo-path.js'
+import { FileChangedError, hashBlob, hashFile } from '../../git/blob-hash.js'
 import type { ScanResult } from '../local/scanner.js'
 import { formatBytes, skippedPath, type SkippedPath } from '../local/skipped.js'
 import type { ChangeSet, FileMode, IndexEntry, LocalEntry, PairIndex, Upload } from '../types.js'
@@ -75,7 +77,7 @@ export async function buildChangeSet(
   if (scan.rootStatus !== 'ok') return result
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES
   const trustExecutableBit = options.trustExecutableBit ?? process.platform !== 'win32'
-  const prefix = normalisePrefix(options.pathInRepo ?? '')
+  const prefix = repoFolder(options.pathInRepo ?? '')
 
   const toHash: { entry: LocalEntry; mode: FileMode; known: IndexEntry | undefined }[] = []
   for (const entry of scan.entries.values()) {
@@ -92,7 +94,8 @@ export async function buildChangeSet(
 
   const now = options.now ?? Date.now
   const racyWindowMs = options.racyWindowMs ?? RACY_WINDOW_MS
-  await forEachLimited(toHash, options.hashConcurrency ?? 4, async ({ entry, mode, known }) => {
+  const limit = pLimit(options.hashConcurrency ?? 4)
+  const hashOne = async ({ entry, mode, known }: (typeof toHash)[number]): Promise<void> => {
     const absolutePath = join(scan.root, ...entry.path.split('/'))
     const hash = await hashEntry(entry, absolutePath)
     if ('skip' in hash) return void result.skipped.push(hash.skip)
@@ -108,7 +111,8 @@ export async function buildChangeSet(
     if (entry.mode === 'link') upload.linkTarget = entry.linkTarget!
     result.uploads.push(upload)
     result.hashed.set(entry.path, fresh)
-  })
+  }
+  await Promise.all(toHash.map((item) => limit(() => hashOne(item))))
   // Hashing runs in parallel; a stable order makes commits and logs reproducible.
   result.uploads.sort((a, b) => compare(a.repoPath, b.repoPath))
 
@@ -121,26 +125,6 @@ export async function buildChangeSet(
     result.deletions.push(toRepoPath(path, prefix))
   }
   return result
-}
-
-/** The repository path of a folder-relative path under the pair's path-in-repo. */
-export function toRepoPath(localPath: string, pathInRepo: string): string {
-  const prefix = normalisePrefix(pathInRepo)
-  return prefix === '' ? localPath : `${prefix}/${localPath}`
-}
-
-/** The folder-relative path of a repository path under the pair's path-in-repo (toRepoPath's inverse). */
-export function toLocalPath(repoPath: string, pathInRepo: string): string {
-  const prefix = normalisePrefix(pathInRepo)
-  return prefix === '' ? repoPath : repoPath.slice(prefix.length + 1)
-}
-
-/** Entries above the per-file limit, as skipped paths with a message (links are never too large). */
-export function checkFileSizes(entries: Iterable<LocalEntry>, maxFileBytes = DEFAULT_MAX_FILE_BYTES): SkippedPath[] {
-  const skipped: SkippedPath[] = []
-  for (const entry of entries)
-    if (entry.mode !== 'link' && entry.size > maxFileBytes) skipped.push(tooLarge(entry.path, entry.size, maxFileBytes))
-  return skipped
 }
 
 /**
@@ -249,10 +233,6 @@ function files(count: number): string {
   return `${count.toLocaleString('en')} file${count === 1 ? '' : 's'}`
 }
 
-function normalisePrefix(pathInRepo: string): string {
-  return pathInRepo.split('/').filter(Boolean).join('/')
-}
-
 /** A test for "this path, or a folder above it, is one of `paths`"; undefined for no list. */
 function coveredBy(paths: readonly string[] | undefined): ((path: string) => boolean) | undefined {
   if (!paths) return undefined
@@ -267,12 +247,4 @@ function coveredBy(paths: readonly string[] | undefined): ((path: string) => boo
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }

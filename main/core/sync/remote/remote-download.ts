@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
 import type { ApiClient } from '../../bitbucket/api-client.js'
-import { hashBlob, hashFile } from '../local/blob-hash.js'
+import { hashBlob, hashFile } from '../../git/blob-hash.js'
 import { encodePath, modeOf, repoBase, type RepoRef } from './remote-tree.js'
 import type { FileMode, IndexEntry } from '../types.js'
 

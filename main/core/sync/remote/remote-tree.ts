@@ -3,6 +3,7 @@
  * and the files under the pair's folder (directory listings). Paths in URLs are percent-encoded
  * per segment, never `%2F` (bitbucket-api.md §8.2).
  */
+import { isUnderFolder } from '../../../../shared/bitbucket/repo-path.js'
 import { BitbucketError, type ApiClient } from '../../bitbucket/api-client.js'
 import type { RemoteChange } from '../pass/reconcile.js'
 import type { FileMode } from '../types.js'
@@ -35,10 +36,6 @@ export async function branchTip(api: ApiClient, ref: RepoRef, branch: string): P
   }
 }
 
-function underPrefix(path: string, prefix: string): boolean {
-  return prefix === '' || path.startsWith(`${prefix}/`)
-}
-
 interface DiffstatEntry {
   status: 'added' | 'removed' | 'modified' | 'renamed'
   old: { path: string } | null
@@ -61,11 +58,11 @@ export async function remoteChanges(
   const path = `${repoBase(ref)}/diffstat/${tip}..${base}?topic=false&renames=false&pagelen=500`
   for await (const entry of api.paginate<DiffstatEntry>(path)) {
     if (entry.status === 'removed' && entry.old) {
-      if (underPrefix(entry.old.path, prefix)) changes.set(entry.old.path, 'removed')
+      if (isUnderFolder(entry.old.path, prefix)) changes.set(entry.old.path, 'removed')
     } else if (entry.status === 'renamed' && entry.old && entry.new) {
-      if (underPrefix(entry.old.path, prefix)) changes.set(entry.old.path, 'removed')
-      if (underPrefix(entry.new.path, prefix)) changes.set(entry.new.path, 'added')
-    } else if (entry.new && underPrefix(entry.new.path, prefix)) {
+      if (isUnderFolder(entry.old.path, prefix)) changes.set(entry.old.path, 'removed')
+      if (isUnderFolder(entry.new.path, prefix)) changes.set(entry.new.path, 'added')
+    } else if (entry.new && isUnderFolder(entry.new.path, prefix)) {
       changes.set(entry.new.path, entry.status === 'added' ? 'added' : 'modified')
     }
   }

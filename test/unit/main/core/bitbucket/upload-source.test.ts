@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { FileUnreadableError, UploadFileChangedError } from '../../../../../main/core/bitbucket/commit-errors.js'
-import { GitBlobHasher } from '../../../../../main/core/bitbucket/git-blob-hash.js'
+import { GitBlobHasher } from '../../../../../main/core/git/blob-hash.js'
 import { prepareUpload, uploadContent } from '../../../../../main/core/bitbucket/upload-source.js'
-import { hashBlob } from '../../../../../main/core/sync/local/blob-hash.js'
+import { hashBlob } from '../../../../../main/core/git/blob-hash.js'
 
 async function folder(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-upload-'))

@@ -3,14 +3,12 @@ import { chmod, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { hashBlob } from '../../../../../../main/core/sync/local/blob-hash.js'
+import { hashBlob } from '../../../../../../main/core/git/blob-hash.js'
 import {
   buildChangeSet,
-  checkFileSizes,
   type ChangeSetOptions,
   type LocalChangeSet,
   safetyCheck,
-  toRepoPath,
 } from '../../../../../../main/core/sync/pass/change-set.js'
 import { emptyIndex } from '../../../../../../main/core/sync/local/index-store.js'
 import { scanFolder, scanPaths, type ScanResult } from '../../../../../../main/core/sync/local/scanner.js'
@@ -190,27 +188,25 @@ test('a file that vanishes or changes between scan and hash is skipped as "chang
   assert.deepEqual([changes.uploads, changes.deletions], [[], []])
 })
 
-test('toRepoPath, checkFileSizes and formatBytes', () => {
-  assert.equal(toRepoPath('a/b.txt', ''), 'a/b.txt')
-  assert.equal(toRepoPath('a/b.txt', '/docs//site/'), 'docs/site/a/b.txt')
-  const entries = [
-    { path: 'small', size: 10, mtimeMs: 1, mode: 'file' as const },
-    { path: 'huge.mov', size: 150 * 1024 * 1024, mtimeMs: 1, mode: 'file' as const },
-    { path: 'link', size: 500, mtimeMs: 1, mode: 'link' as const, linkTarget: 'x' },
-  ]
-  const skipped = checkFileSizes(entries)
+test('files over the size limit are skipped with a message; links are never too large', async (t) => {
+  const root = await folder(t, { small: 'x'.repeat(10), 'huge.mov': 'y'.repeat(150) })
+  await symlink('small', join(root, 'link'))
+  const changes = await buildChangeSet(await scanFolder(root), emptyIndex('main'), { ...settled, maxFileBytes: 100 })
   assert.deepEqual(
-    skipped.map((s) => s.path),
-    ['huge.mov'],
+    changes.uploads.map((u) => u.repoPath),
+    ['link', 'small'],
+  )
+  assert.deepEqual(
+    changes.skipped.map((s) => [s.path, s.reason]),
+    [['huge.mov', 'too-large']],
   )
   assert.equal(
-    skipped[0]!.message,
-    '“huge.mov” is too big to upload (150 MB; the limit is 100 MB per file). Keep it somewhere else, or add it to .pailignore to hide this message.',
+    changes.skipped[0]!.message,
+    '“huge.mov” is too big to upload (150 bytes; the limit is 100 bytes per file). Keep it somewhere else, or add it to .pailignore to hide this message.',
   )
-  assert.deepEqual(
-    checkFileSizes(entries, 5).map((s) => s.path),
-    ['small', 'huge.mov'],
-  )
+})
+
+test('formatBytes', () => {
   assert.deepEqual([0, 1023, 1536, 10 * 1024 * 1024, 2.5 * 1024 ** 3].map(formatBytes), [
     '0 bytes',
     '1023 bytes',

@@ -5,7 +5,8 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { FileChangedError, hashBlob, hashFile } from '../../../../../../main/core/sync/local/blob-hash.js'
+import { FileChangedError, GitBlobHasher, hashBlob, hashFile } from '../../../../../main/core/git/blob-hash.js'
+import { randomBytes } from 'node:crypto'
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-hash-'))
@@ -86,3 +87,32 @@ test(
     await assert.rejects(hashFile('/proc/self/status'), FileChangedError)
   },
 )
+
+function gitHashOfBytes(bytes: Buffer): string {
+  return execFileSync('git', ['hash-object', '--no-filters', '--stdin'], { input: bytes, encoding: 'utf8' }).trim()
+}
+
+test('fed in uneven chunks, it equals git hash-object and hashBlob', () => {
+  const bytes = randomBytes(300_001)
+  const hasher = new GitBlobHasher(bytes.length)
+  for (let at = 0, step = 1; at < bytes.length; at += step, step = step * 7 + 3)
+    hasher.update(bytes.subarray(at, Math.min(bytes.length, at + step)))
+  const sha = hasher.digest()
+  assert.equal(sha, gitHashOfBytes(bytes))
+  assert.equal(sha, hashBlob(bytes))
+})
+
+test('the empty blob', () => {
+  assert.equal(new GitBlobHasher(0).digest(), 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391')
+})
+
+test('any other byte count than the declared size is refused: the header would lie', () => {
+  const short = new GitBlobHasher(4)
+  short.update(Buffer.from('abc'))
+  assert.equal(short.bytes, 3)
+  assert.throws(() => short.digest(), /declared as 4 bytes received 3/)
+  const long = new GitBlobHasher(2)
+  assert.throws(() => long.update(Buffer.from('abc')), /declared as 2 bytes received 3/)
+  assert.equal(long.bytes, 0)
+  assert.throws(() => new GitBlobHasher(-1), RangeError)
+})

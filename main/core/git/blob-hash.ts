@@ -1,11 +1,46 @@
 /**
- * Git blob SHA-1s: `sha1("blob <size>\0" + bytes)`, the hash git and Bitbucket give a file's
+ * Git blob SHA-1s: `sha1("blob <size>\0" + bytes)`, the id git and Bitbucket give a file's
  * content. The index keeps it (DESIGN.md §4) so that a file whose stat moved but whose bytes did
- * not is recognised as unchanged.
+ * not is recognised as unchanged, and uploads and downloads compute it over the bytes as they pass.
+ * One mechanism, GitBlobHasher; the functions below are its three uses.
  */
-import { createHash } from 'node:crypto'
-import { constants } from 'node:fs'
+import { createHash, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
+import { READ_NO_FOLLOW } from '../fs/read-flags.js'
+
+/**
+ * Hashes one blob of a size known in advance, chunk by chunk. Git's header carries the size before
+ * the content, so the size comes first, and the hasher refuses to finish on any other byte count:
+ * a mismatch would name a blob nobody stored.
+ */
+export class GitBlobHasher {
+  private readonly hash: Hash
+  private seen = 0
+
+  constructor(readonly size: number) {
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`Invalid blob size ${size}`)
+    this.hash = createHash('sha1').update(`blob ${size}\0`, 'latin1')
+  }
+
+  /** Bytes hashed so far. */
+  get bytes(): number {
+    return this.seen
+  }
+
+  /** Adds bytes; throws past the declared size. */
+  update(chunk: Uint8Array): void {
+    if (this.seen + chunk.length > this.size)
+      throw new RangeError(`A blob declared as ${this.size} bytes received ${this.seen + chunk.length}`)
+    this.seen += chunk.length
+    this.hash.update(chunk)
+  }
+
+  /** The 40-hex-digit blob id; throws unless exactly `size` bytes were hashed. */
+  digest(): string {
+    if (this.seen !== this.size) throw new RangeError(`A blob declared as ${this.size} bytes received ${this.seen}`)
+    return this.hash.digest('hex')
+  }
+}
 
 /** The hash of a file together with the stat it was taken under. */
 export interface FileHash {
@@ -21,15 +56,12 @@ export class FileChangedError extends Error {
 
 const CHUNK = 256 * 1024
 
-// O_NOFOLLOW: if the file was swapped for a link since the scan, refuse rather than hash (and
-// later upload) whatever the link points at, which may lie outside the folder. O_NONBLOCK: a file
-// swapped for a FIFO must not hang the read. Both are absent on Windows, where neither applies.
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
-
 /** The git blob SHA-1 of in-memory content (a link's target text is hashed this way). */
 export function hashBlob(content: Buffer | string): string {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex')
+  const hasher = new GitBlobHasher(bytes.length)
+  hasher.update(bytes)
+  return hasher.digest()
 }
 
 /**
@@ -41,7 +73,7 @@ export function hashBlob(content: Buffer | string): string {
 export async function hashFile(absolutePath: string): Promise<FileHash> {
   let handle
   try {
-    handle = await open(absolutePath, OPEN_FLAGS)
+    handle = await open(absolutePath, READ_NO_FOLLOW)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ELOOP' || code === 'ENOENT')
@@ -51,7 +83,7 @@ export async function hashFile(absolutePath: string): Promise<FileHash> {
   try {
     const before = await handle.stat()
     if (!before.isFile()) throw new FileChangedError(`${absolutePath} is no longer a plain file`)
-    const hash = createHash('sha1').update(`blob ${before.size}\0`)
+    const hasher = new GitBlobHasher(before.size)
     // One byte more than the expected size, so a file that grew is noticed by the last read.
     const buffer = Buffer.allocUnsafe(Math.min(CHUNK, before.size + 1))
     let total = 0
@@ -60,13 +92,13 @@ export async function hashFile(absolutePath: string): Promise<FileHash> {
       if (bytesRead === 0) break
       total += bytesRead
       if (total > before.size) break
-      hash.update(buffer.subarray(0, bytesRead))
+      hasher.update(buffer.subarray(0, bytesRead))
     }
     const after = await handle.stat()
     if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       throw new FileChangedError(`${absolutePath} changed while Pail was reading it`)
     }
-    return { sha: hash.digest('hex'), size: before.size, mtimeMs: before.mtimeMs }
+    return { sha: hasher.digest(), size: before.size, mtimeMs: before.mtimeMs }
   } finally {
     await handle.close()
   }
