@@ -11,7 +11,14 @@ import { HistoryStore } from '../core/history/history-store.js'
 import { FileLogger } from '../core/log/logger.js'
 import { JsonSettingsStore } from '../core/settings/settings-store.js'
 import { PairStore } from '../core/sync/pairs/pair-store.js'
-import { loadProvisioning, provisioningPath, type Provisioning } from '../core/config/provisioning.js'
+import {
+  loadProvisioning,
+  ProvisioningError,
+  provisioningPath,
+  type Provisioning,
+} from '../core/config/provisioning.js'
+import { HomeLocks } from '../core/store/home-locks.js'
+import type { NoticeSink } from '../core/store/json-store.js'
 import { systemClock, type Opener } from '../core/ports.js'
 import { FileSecretStore } from '../core/secrets/file-secret-store.js'
 
@@ -76,10 +83,13 @@ export async function createCliContext(
   opener?: Opener,
 ): Promise<CliContext> {
   const home = pailHome(env)
-  const provisioning = await loadProvisioning(provisioningPath(home, env))
-  const endpoints = resolveEndpoints(provisioning, env)
-  const secrets = new FileSecretStore(join(home, 'secrets.json'))
   const logger = new FileLogger(join(home, 'logs', 'pail.log'))
+  // Damage to Pail's own files is told once, on standard error, and the command carries on.
+  const notices: NoticeSink = (notice) => output.err(`pail: ${notice.message}\n`)
+  const stores = { locks: HomeLocks.for(home, logger), notices, logger }
+  const provisioning = await loadProvisioningOrWarn(provisioningPath(home, env), output)
+  const endpoints = resolveEndpoints(provisioning, env)
+  const secrets = new FileSecretStore(join(home, 'secrets.json'), null, stores)
   const auth = new AuthService({
     home,
     secrets,
@@ -88,8 +98,24 @@ export async function createCliContext(
     provisioning,
     endpoints,
     logger,
+    notices,
   })
-  const pairs = new PairStore(new JsonSettingsStore(home), home)
-  const history = new HistoryStore(home)
+  const pairs = new PairStore(new JsonSettingsStore(home, stores), home)
+  const history = new HistoryStore(home, undefined, stores.locks)
   return { ...output, env, home, provisioning, endpoints, auth, pairs, history, logger, readStdin }
+}
+
+/**
+ * The admin's provisioning file. It is the admin's, so Pail never moves or rewrites it: a broken
+ * one is reported with what to fix, and the command goes on without it (signing out, status and
+ * history need none; signing in then says what is missing).
+ */
+async function loadProvisioningOrWarn(file: string, output: Output): Promise<Provisioning> {
+  try {
+    return await loadProvisioning(file)
+  } catch (error) {
+    if (!(error instanceof ProvisioningError)) throw error
+    output.err(`pail: ${error.message} Pail carries on without it.\n`)
+    return {}
+  }
 }

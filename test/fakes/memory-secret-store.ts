@@ -18,8 +18,14 @@ export class MemorySecretStore implements SecretStore {
     this.values.set(key, value)
   }
 
-  async delete(key: string): Promise<void> {
-    this.writes.push(`delete ${key}`)
-    this.values.delete(key)
+  async delete(...keys: string[]): Promise<void> {
+    for (const key of keys) {
+      this.writes.push(`delete ${key}`)
+      this.values.delete(key)
+    }
+  }
+
+  async keys(): Promise<string[]> {
+    return [...this.values.keys()]
   }
 }

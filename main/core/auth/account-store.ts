@@ -1,36 +1,58 @@
 /**
  * The accounts file (`<pail home>/accounts.json`): non-secret facts of each account and which one
- * is current. Writes are serialised and atomic.
+ * is current. Checked on every read; changed under the home's `accounts` lock, so the app, a
+ * running `pail sync` and `git-credential` never lose each other's changes.
  */
 import { join } from 'node:path'
-import { readJsonFile, writeJsonFile } from '../store/json-file.js'
-import type { AccountRecord } from './account.js'
+import { z } from 'zod'
+import { HomeLocks } from '../store/home-locks.js'
+import { JsonStore, type StoreContext } from '../store/json-store.js'
+import { accountRecordSchema, type AccountRecord } from './account.js'
 
-interface AccountsFile {
-  current: string | null
-  accounts: AccountRecord[]
-}
+const accountsFileSchema = z.object({
+  current: z.string().nullable(),
+  accounts: z.array(accountRecordSchema),
+})
+
+type AccountsFile = z.infer<typeof accountsFileSchema>
 
 export class AccountStore {
-  private readonly file: string
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly store: JsonStore<AccountsFile>
 
-  constructor(home: string) {
-    this.file = join(home, 'accounts.json')
+  constructor(home: string, context: StoreContext = {}) {
+    this.store = new JsonStore({
+      file: join(home, 'accounts.json'),
+      schema: accountsFileSchema,
+      empty: () => ({ current: null, accounts: [] }),
+      damage: {
+        kind: 'reset',
+        what: "Pail's list of sign-ins",
+        then: 'You are signed out: sign in again to carry on. Nothing was uploaded or deleted.',
+      },
+      locks: context.locks ?? HomeLocks.for(home, context.logger),
+      lockName: 'accounts',
+      ...(context.notices ? { notices: context.notices } : {}),
+      ...(context.logger ? { logger: context.logger } : {}),
+    })
   }
 
   async current(): Promise<AccountRecord | null> {
-    const data = await this.read()
+    const data = await this.store.read()
     return data.accounts.find((a) => a.id === data.current) ?? null
   }
 
   async get(id: string): Promise<AccountRecord | null> {
-    return (await this.read()).accounts.find((a) => a.id === id) ?? null
+    return (await this.store.read()).accounts.find((a) => a.id === id) ?? null
+  }
+
+  /** Every account id on record. */
+  async ids(): Promise<string[]> {
+    return (await this.store.read()).accounts.map((a) => a.id)
   }
 
   /** Adds or replaces an account and makes it current. */
-  save(account: AccountRecord, makeCurrent = true): Promise<void> {
-    return this.update((data) => {
+  async save(account: AccountRecord, makeCurrent = true): Promise<void> {
+    await this.store.update((data) => {
       data.accounts = data.accounts.filter((a) => a.id !== account.id)
       data.accounts.push(account)
       if (makeCurrent) data.current = account.id
@@ -38,31 +60,17 @@ export class AccountStore {
   }
 
   /** Changes some fields of an account. */
-  patch(id: string, change: Partial<AccountRecord>): Promise<void> {
-    return this.update((data) => {
+  async patch(id: string, change: Partial<AccountRecord>): Promise<void> {
+    await this.store.update((data) => {
       const account = data.accounts.find((a) => a.id === id)
       if (account) Object.assign(account, change, { updatedAt: Date.now() })
     })
   }
 
-  remove(id: string): Promise<void> {
-    return this.update((data) => {
+  async remove(id: string): Promise<void> {
+    await this.store.update((data) => {
       data.accounts = data.accounts.filter((a) => a.id !== id)
       if (data.current === id) data.current = null
     })
-  }
-
-  private read(): Promise<AccountsFile> {
-    return readJsonFile<AccountsFile>(this.file, { current: null, accounts: [] })
-  }
-
-  private update(change: (data: AccountsFile) => void): Promise<void> {
-    const run = this.queue.then(async () => {
-      const data = await this.read()
-      change(data)
-      await writeJsonFile(this.file, data)
-    })
-    this.queue = run.catch(() => undefined)
-    return run
   }
 }

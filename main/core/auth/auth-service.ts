@@ -8,9 +8,11 @@ import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT, type Provisioning } from 
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { Clock, Opener } from '../ports.js'
 import type { SecretStore } from '../secrets/secret-store.js'
+import { HomeLocks } from '../store/home-locks.js'
+import type { NoticeSink } from '../store/json-store.js'
 import { basicAuthorization } from '../bitbucket/basic-auth.js'
 import { ApiClient, BitbucketError, type Authorizer } from '../bitbucket/api-client.js'
-import { secretKeys, type AccountRecord } from './account.js'
+import { accountOfSecretKey, allSecretKeys, secretKeys, type AccountRecord } from './account.js'
 import { AccountStore } from './account-store.js'
 import { signInWithBrowser } from './browser-sign-in.js'
 import { OAuthClient, type ConsumerCredentials, type TokenGrant } from './oauth-client.js'
@@ -24,12 +26,16 @@ export interface AuthServiceDeps {
   provisioning: Provisioning
   endpoints: Endpoints
   logger?: Logger
+  /** Where damage to Pail's own files is reported (the CLI prints, the app shows). */
+  notices?: NoticeSink
 }
 
 export interface Session {
   account: AccountRecord
   tokens: TokenSource
   api: ApiClient
+  /** Pail's log, for what is done with this session (commits, downloads). */
+  logger: Logger
 }
 
 interface BitbucketUser {
@@ -45,9 +51,15 @@ export class SignInFailed extends Error {}
 export class AuthService {
   readonly accounts: AccountStore
   private readonly sessions = new Map<string, Session>()
+  private readonly locks: HomeLocks
 
   constructor(private readonly deps: AuthServiceDeps) {
-    this.accounts = new AccountStore(deps.home)
+    this.locks = HomeLocks.for(deps.home, deps.logger)
+    this.accounts = new AccountStore(deps.home, {
+      locks: this.locks,
+      ...(deps.notices ? { notices: deps.notices } : {}),
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    })
   }
 
   private get log(): Logger {
@@ -153,9 +165,10 @@ export class AuthService {
         if (token) revoked = (await client.revoke(token)) || revoked
       }
     }
-    for (const key of Object.values(secretKeys)) await this.deps.secrets.delete(key(account.id))
+    await this.deps.secrets.delete(...allSecretKeys(account.id))
     await this.accounts.remove(account.id)
     this.sessions.delete(account.id)
+    await this.removeUnusedSecrets()
     this.log.info('sign-out', { account: account.id, accountKind: account.kind, revoked })
     return { account, revoked }
   }
@@ -171,16 +184,20 @@ export class AuthService {
       secrets: this.deps.secrets,
       clock: this.deps.clock,
       renewal: await this.renewalFor(account),
+      locks: this.locks,
       logger: this.log,
     })
     const api = new ApiClient({
       apiUrl: account.apiUrl,
       authorizer: tokenAuthorizer(tokens),
       onScopes: (scopes) => {
-        if (scopes.join(' ') !== tokens.current.scopes.join(' ')) void this.accounts.patch(account.id, { scopes })
+        if (scopes.join(' ') === tokens.current.scopes.join(' ')) return
+        this.accounts
+          .patch(account.id, { scopes })
+          .catch((error: unknown) => this.log.warn('account.scopes-not-saved', { error: String(error) }))
       },
     })
-    const session = { account, tokens, api }
+    const session: Session = { account, tokens, api, logger: this.log }
     this.sessions.set(account.id, session)
     return session
   }
@@ -284,10 +301,24 @@ export class AuthService {
       webUrl: account.webUrl,
     })
     if (previous && previous.id !== account.id) {
-      for (const key of Object.values(secretKeys)) await this.deps.secrets.delete(key(previous.id))
+      await this.deps.secrets.delete(...allSecretKeys(previous.id))
       await this.accounts.remove(previous.id)
       this.sessions.delete(previous.id)
     }
+    await this.removeUnusedSecrets()
+  }
+
+  /**
+   * Removes secrets that no account on record uses: left by an account that was removed, or by a
+   * damaged accounts file that was started afresh. Nothing unused is kept.
+   */
+  private async removeUnusedSecrets(): Promise<void> {
+    const known = new Set(await this.accounts.ids())
+    const unused = (await this.deps.secrets.keys()).filter((key) => {
+      const owner = accountOfSecretKey(key)
+      return owner !== null && !known.has(owner)
+    })
+    if (unused.length > 0) await this.deps.secrets.delete(...unused)
   }
 }
 

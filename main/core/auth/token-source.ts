@@ -3,15 +3,20 @@
  *
  * - Refreshes ahead of expiry, trusting `expires_in` (bitbucket-api.md §1.5).
  * - After a 401, refreshes once, unless another caller already did; the caller retries once.
- * - One refresh at a time, whatever the number of callers: Bitbucket rotates refresh tokens, and
- *   two parallel refreshes would race (§8.3.2).
+ * - One refresh at a time, whatever the number of callers and of Pail processes on this home
+ *   (the app, a running `pail sync`, each `git-credential` call): Bitbucket rotates refresh
+ *   tokens, and two parallel refreshes would race (§8.3.2). The renewal runs under the home's
+ *   `token-<account>` lock and first re-reads the stores: if another process renewed meanwhile,
+ *   its token is taken instead of renewing again.
  * - Stores the rotated refresh token before the new access token is handed out (§8.3.3).
  * - A refresh that Bitbucket refuses signs the account out with the reason, once; it never loops.
+ *   Signing out removes every secret of the account: dead tokens are not kept.
  */
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { Clock } from '../ports.js'
 import type { SecretStore } from '../secrets/secret-store.js'
-import { secretKeys, type AccountRecord } from './account.js'
+import { allSecretKeys, secretKeys, type AccountRecord } from './account.js'
+import type { HomeLocks } from '../store/home-locks.js'
 import type { AccountStore } from './account-store.js'
 import { TokenEndpointError, type TokenGrant } from './oauth-client.js'
 
@@ -29,6 +34,8 @@ export interface TokenSourceDeps {
   clock: Clock
   /** null for tokens that cannot be renewed (pasted access tokens and API tokens). */
   renewal: Renewal | null
+  /** The home's locks; without them (tests), renewals are single-flight in this process only. */
+  locks?: HomeLocks
   logger?: Logger
 }
 
@@ -60,7 +67,8 @@ export class TokenSource {
     this.assertSignedIn()
     if (this.inflight) return this.inflight
     const token = await this.stored()
-    if (token && !this.isDue(options.minValidityMs ?? 0)) return token
+    const minValidityMs = options.minValidityMs ?? 0
+    if (token && !this.isDue(minValidityMs)) return token
     if (!this.deps.renewal) {
       if (token && !this.isExpired()) return token
       throw await this.signOut(
@@ -69,7 +77,7 @@ export class TokenSource {
           : 'Pail has no saved token for this account. Sign in again.',
       )
     }
-    return this.renew()
+    return this.renew((fresh) => !this.isDue(minValidityMs) && fresh !== null)
   }
 
   /**
@@ -85,7 +93,7 @@ export class TokenSource {
       throw await this.signOut(
         'Bitbucket no longer accepts this token: it was revoked or has expired. Sign in again with a new one.',
       )
-    return this.renew()
+    return this.renew((fresh) => fresh !== null && fresh !== rejected && !this.isExpired())
   }
 
   /** Forgets the cached token so the next call renews (git's credential `erase`). */
@@ -126,13 +134,41 @@ export class TokenSource {
     return expiresAt - this.deps.clock.now() <= ahead
   }
 
-  private renew(): Promise<string> {
+  /**
+   * One renewal for every caller in this process, under the home's lock for every process. `usable`
+   * says whether the token found in the stores after taking the lock (another process's renewal)
+   * will do instead.
+   */
+  private renew(usable: (fresh: string | null) => boolean): Promise<string> {
     if (!this.inflight) {
-      this.inflight = this.renewOnce().finally(() => {
+      const id = this.account.id
+      const section = async (): Promise<string> => {
+        await this.reload()
+        if (this.cached !== null && usable(this.cached)) return this.cached
+        return this.renewOnce()
+      }
+      const run = this.deps.locks ? this.deps.locks.withLock(`token-${id}`, section) : section()
+      this.inflight = run.finally(() => {
         this.inflight = null
       })
     }
     return this.inflight
+  }
+
+  /** Re-reads the account and its access token: another process may have renewed or signed out. */
+  private async reload(): Promise<void> {
+    const account = await this.deps.accounts.get(this.account.id)
+    if (!account) {
+      this.account = {
+        ...this.account,
+        status: 'signed-out',
+        signedOutReason: 'You signed out of Pail. Sign in again.',
+      }
+      throw new SignedOutError(this.account.signedOutReason!)
+    }
+    this.account = account
+    this.assertSignedIn()
+    this.cached = await this.deps.secrets.get(secretKeys.accessToken(account.id))
   }
 
   private async renewOnce(): Promise<string> {
@@ -180,7 +216,8 @@ export class TokenSource {
     if (this.account.status !== 'signed-out') {
       this.account = { ...this.account, status: 'signed-out', signedOutReason: reason }
       await this.deps.accounts.patch(this.account.id, { status: 'signed-out', signedOutReason: reason })
-      await this.deps.secrets.delete(secretKeys.refreshToken(this.account.id))
+      await this.deps.secrets.delete(...allSecretKeys(this.account.id))
+      this.cached = null
       this.log.warn('account.signed-out', { account: this.account.id, reason })
     }
     return new SignedOutError(this.account.signedOutReason ?? reason)

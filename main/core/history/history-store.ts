@@ -2,12 +2,20 @@
  * Upload history (DESIGN.md §4): one entry per commit attempt, pair or manual, in an
  * append-mostly JSON-lines file `<pail home>/history.jsonl`. An attempt's later state (landed,
  * failed) is appended under the same id and the newest line wins, so writers only ever append and
- * readers can read while sync runs (a half-written last line is ignored). The file is compacted
- * to the newest `limit` entries once it holds twice that many lines.
+ * readers can read while sync runs. Appends and the occasional compaction (to the newest `limit`
+ * entries once the file holds twice that many lines) take the home's `history` lock, because the
+ * app, `pail sync` and `pail upload` may all write at once.
+ *
+ * A line cut off by a crash is skipped when read, and the next append first ends it with a line
+ * break, so it never swallows the line after it. Lines that are not entries are skipped too: the
+ * history is a record for people, never a reason to upload or delete anything.
  */
 import { randomBytes } from 'node:crypto'
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { z } from 'zod'
+import { writeFileAtomic } from '../fs/atomic-write.js'
+import { HomeLocks } from '../store/home-locks.js'
 
 export type FileOperation = 'add' | 'change' | 'delete'
 
@@ -36,16 +44,42 @@ export interface HistoryEntry {
   note: string | null
 }
 
+/** What one line of history.jsonl may hold. */
+export const historyEntrySchema = z.object({
+  id: z.string().min(1),
+  time: z.number(),
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('pair'), pairId: z.string(), folder: z.string() }),
+    z.object({ kind: z.literal('manual') }),
+  ]),
+  workspace: z.string(),
+  repository: z.string(),
+  branch: z.string(),
+  files: z.array(z.object({ path: z.string(), operation: z.enum(['add', 'change', 'delete']), bytes: z.number() })),
+  status: z.enum(['uploading', 'committed', 'failed', 'held', 'conflict']),
+  commit: z.string().nullable(),
+  link: z.string().nullable(),
+  error: z.string().nullable(),
+  note: z.string().nullable(),
+}) satisfies z.ZodType<HistoryEntry>
+
+/** What `finish` may change. */
+export type HistoryOutcome = Partial<Pick<HistoryEntry, 'status' | 'commit' | 'link' | 'error' | 'note' | 'files'>>
+
+const NEWLINE = 0x0a
+
 export class HistoryStore {
   private readonly file: string
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly locks: HomeLocks
   private lines = -1
 
   constructor(
     home: string,
     private readonly limit = 1000,
+    locks?: HomeLocks,
   ) {
     this.file = join(home, 'history.jsonl')
+    this.locks = locks ?? HomeLocks.for(home)
   }
 
   /** Records a new attempt and returns it with its id. */
@@ -67,13 +101,23 @@ export class HistoryStore {
   }
 
   /** Records the outcome of an attempt. */
-  async finish(
-    entry: HistoryEntry,
-    outcome: Partial<Pick<HistoryEntry, 'status' | 'commit' | 'link' | 'error' | 'note' | 'files'>>,
-  ): Promise<HistoryEntry> {
+  async finish(entry: HistoryEntry, outcome: HistoryOutcome): Promise<HistoryEntry> {
     const next = { ...entry, ...outcome }
     await this.append(next)
     return next
+  }
+
+  /** Records the outcome of the attempt `id` (after a restart, when only its id is known); null if it is gone. */
+  async finishById(id: string, outcome: HistoryOutcome): Promise<HistoryEntry | null> {
+    const entry = (await this.readAll()).get(id)
+    return entry ? this.finish(entry, outcome) : null
+  }
+
+  /** Attempts of a pair still marked uploading: after a restart, those that never learnt their outcome. */
+  async unfinished(pairId: string): Promise<HistoryEntry[]> {
+    return [...(await this.readAll()).values()].filter(
+      (e) => e.status === 'uploading' && e.source.kind === 'pair' && e.source.pairId === pairId,
+    )
   }
 
   /** The newest entries first. */
@@ -92,34 +136,53 @@ export class HistoryStore {
     const byId = new Map<string, HistoryEntry>()
     for (const line of text.split('\n')) {
       if (!line) continue
-      try {
-        const entry = JSON.parse(line) as HistoryEntry
-        byId.delete(entry.id)
-        byId.set(entry.id, entry)
-      } catch {
-        // A line still being written by another process.
-      }
+      const entry = parseLine(line)
+      if (!entry) continue
+      byId.delete(entry.id)
+      byId.set(entry.id, entry)
     }
     return byId
   }
 
   private append(entry: HistoryEntry): Promise<void> {
-    const run = this.queue.then(async () => {
+    const line = `${JSON.stringify(historyEntrySchema.parse(entry))}\n`
+    return this.locks.withLock('history', async () => {
       await mkdir(dirname(this.file), { recursive: true, mode: 0o700 })
-      await appendFile(this.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 })
+      const handle = await open(this.file, 'a+', 0o600)
+      try {
+        const { size } = await handle.stat()
+        let cutOff = false
+        if (size > 0) {
+          const last = Buffer.alloc(1)
+          await handle.read(last, 0, 1, size - 1)
+          cutOff = last[0] !== NEWLINE
+        }
+        // One write: a reader never sees half of this line, whatever else is appending.
+        await handle.appendFile(cutOff ? `\n${line}` : line)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
       if (this.lines < 0) this.lines = (await readFile(this.file, 'utf8')).split('\n').length - 1
       else this.lines++
       if (this.lines >= this.limit * 2) await this.compact()
     })
-    this.queue = run.catch(() => undefined)
-    return run
   }
 
+  /** Keeps the newest `limit` entries (called under the history lock). */
   private async compact(): Promise<void> {
     const newest = [...(await this.readAll()).values()].sort((a, b) => a.time - b.time).slice(-this.limit)
-    const tmp = `${this.file}.tmp`
-    await writeFile(tmp, newest.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 })
-    await rename(tmp, this.file)
+    await writeFileAtomic(this.file, newest.map((e) => `${JSON.stringify(e)}\n`).join(''))
     this.lines = newest.length
+  }
+}
+
+function parseLine(line: string): HistoryEntry | null {
+  try {
+    const parsed = historyEntrySchema.safeParse(JSON.parse(line))
+    return parsed.success ? parsed.data : null
+  } catch {
+    // A line cut off by a crash, or still being written by another process.
+    return null
   }
 }

@@ -1,92 +1,95 @@
 /**
- * Secrets in one JSON file readable only by the user (mode 0600 in a 0700 directory), written
- * atomically (temporary file, fsync, rename) so a crash never leaves half a token. With a cipher
- * (the Electron shell's safeStorage) each value is encrypted; headless, the file permissions
- * are the protection, as with git's credential store. Values may be any length (Bitbucket's
- * tokens exceed 2,500 characters, bitbucket-api.md §1.4).
+ * Secrets in one JSON file readable only by the user (mode 0600 in a 0700 directory), replaced
+ * atomically so a crash never leaves half a token, and changed under the home's `secrets` lock so
+ * two Pail processes never lose each other's tokens. With a cipher (the Electron shell's
+ * safeStorage) each value is encrypted; headless, the file permissions are the protection, as with
+ * git's credential store. Values may be any length (Bitbucket's tokens exceed 2,500 characters,
+ * bitbucket-api.md §1.4). A damaged file is moved aside and read as empty: whoever was signed in is
+ * signed out, with a notice, and nothing else happens.
  */
-import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { z } from 'zod'
+import { HomeLocks } from '../store/home-locks.js'
+import { JsonStore, type StoreContext } from '../store/json-store.js'
 import type { SecretCipher, SecretStore } from './secret-store.js'
 
-interface FileShape {
-  version: 1
-  encrypted: boolean
-  values: Record<string, string>
-}
+const fileSchema = z.object({
+  version: z.literal(1),
+  encrypted: z.boolean(),
+  values: z.record(z.string(), z.string()),
+})
+
+type FileShape = z.infer<typeof fileSchema>
 
 export class FileSecretStore implements SecretStore {
   readonly description: string
-  /** Serialises writes within this process. */
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly store: JsonStore<FileShape>
 
   constructor(
     private readonly file: string,
     private readonly cipher: SecretCipher | null = null,
+    context: StoreContext = {},
   ) {
     this.description = cipher ? `${cipher.description}, in ${file}` : `a file only you can read (${file})`
+    this.store = new JsonStore({
+      file,
+      schema: fileSchema,
+      empty: () => ({ version: 1, encrypted: cipher !== null, values: {} }),
+      damage: {
+        kind: 'reset',
+        what: "Pail's saved sign-in",
+        then: 'You are signed out: sign in again to carry on. Nothing was uploaded or deleted.',
+      },
+      locks: context.locks ?? HomeLocks.for(dirname(file), context.logger),
+      lockName: 'secrets',
+      ...(context.notices ? { notices: context.notices } : {}),
+      ...(context.logger ? { logger: context.logger } : {}),
+    })
   }
 
   async get(key: string): Promise<string | null> {
-    const data = await this.read()
-    const value = data.values[key]
+    const value = (await this.read()).values[key]
     if (value === undefined) return null
     return this.cipher ? this.cipher.decrypt(Buffer.from(value, 'base64')) : value
   }
 
-  set(key: string, value: string): Promise<void> {
-    return this.update((values) => {
+  async keys(): Promise<string[]> {
+    return Object.keys((await this.read()).values)
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    await this.update((values) => {
       values[key] = this.cipher ? this.cipher.encrypt(value).toString('base64') : value
     })
   }
 
-  delete(key: string): Promise<void> {
-    return this.update((values) => {
+  async delete(...keys: string[]): Promise<void> {
+    await this.update((values) => {
       // A record of secrets keyed by name: deleting by a computed key is the point here.
       // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
-      delete values[key]
+      for (const key of keys) delete values[key]
     })
   }
 
-  private update(change: (values: Record<string, string>) => void): Promise<void> {
-    const run = this.queue.then(async () => {
-      const data = await this.read()
+  private async update(change: (values: Record<string, string>) => void): Promise<void> {
+    await this.store.update((data) => {
+      this.assertReadable(data)
       change(data.values)
-      await this.write(data)
     })
-    this.queue = run.catch(() => undefined)
-    return run
   }
 
   private async read(): Promise<FileShape> {
-    let text: string
-    try {
-      text = await readFile(this.file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-        return { version: 1, encrypted: this.cipher !== null, values: {} }
-      throw error
-    }
-    const data = JSON.parse(text) as FileShape
+    const data = await this.store.read()
+    this.assertReadable(data)
+    return data
+  }
+
+  /** A file written with encryption cannot be read without it, and the other way round. */
+  private assertReadable(data: FileShape): void {
     if (data.encrypted !== (this.cipher !== null)) {
       throw new Error(
         `The secrets file ${this.file} was written ${data.encrypted ? 'encrypted' : 'unencrypted'} and cannot be read here. Sign in again to replace it.`,
       )
     }
-    return data
-  }
-
-  private async write(data: FileShape): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 })
-    const tmp = `${this.file}.${process.pid}.tmp`
-    const handle = await open(tmp, 'w', 0o600)
-    try {
-      await handle.writeFile(JSON.stringify(data))
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await chmod(tmp, 0o600)
-    await rename(tmp, this.file)
   }
 }

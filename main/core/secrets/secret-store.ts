@@ -7,7 +7,10 @@ export interface SecretStore {
   readonly description: string
   get(key: string): Promise<string | null>
   set(key: string, value: string): Promise<void>
-  delete(key: string): Promise<void>
+  /** Removes the given keys (missing ones are ignored), in one write. */
+  delete(...keys: string[]): Promise<void>
+  /** Every key held, so secrets nobody uses any more can be found and removed. */
+  keys(): Promise<string[]>
 }
 
 /** Turns secrets into bytes that are safe at rest and back (Electron's safeStorage, in the app). */

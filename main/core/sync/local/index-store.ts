@@ -6,9 +6,10 @@
  * an empty index would make every file look new, and, worse, an index that silently lost entries
  * would stop protecting the paths it no longer lists.
  */
-import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeJsonFile } from '../../store/json-file.js'
+import pLimit from 'p-limit'
+import { writeFileAtomic } from '../../fs/atomic-write.js'
+import { readStoreFile } from '../../store/store-file.js'
 import type { PairIndex } from '../types.js'
 
 /** The index file exists but cannot be used; the message is meant for the person using Pail. */
@@ -32,7 +33,7 @@ const relativePath = z
     'is not a relative path inside the folder',
   )
 
-const entrySchema = z
+export const indexEntrySchema = z
   .object({
     size: z.number().int().nonnegative(),
     mtimeMs: z.number(),
@@ -49,9 +50,19 @@ const indexSchema = z
       .regex(/^[0-9a-f]{40}$/, 'is not a commit hash')
       .nullable(),
     branch: z.string().min(1),
-    files: z.record(relativePath, entrySchema),
+    files: z.record(relativePath, indexEntrySchema),
   })
   .strict()
+
+// A newer Pail's index is not damage, but this Pail cannot use it: say so rather than guess.
+const versionedIndexSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const version = (value as { version?: unknown } | null)?.version
+    if (typeof version === 'number' && version > 1)
+      ctx.addIssue({ code: 'custom', message: `it was written by a newer version of Pail (format ${version})` })
+  })
+  .pipe(indexSchema)
 
 /** The index of a pair that has never synced. */
 export function emptyIndex(branch: string): PairIndex {
@@ -60,30 +71,15 @@ export function emptyIndex(branch: string): PairIndex {
 
 /** Reads an index; a missing file is `emptyIndex(branch)`, a damaged one IndexCorruptError. */
 export async function loadIndex(file: string, branch: string): Promise<PairIndex> {
-  let text: string
+  let found
   try {
-    text = await readFile(file, 'utf8')
+    found = await readStoreFile(file, versionedIndexSchema)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyIndex(branch)
     throw new IndexCorruptError(file, `cannot be read: ${(error as Error).message}`)
   }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    throw new IndexCorruptError(file, text.trim() === '' ? 'the file is empty' : 'the file is not valid JSON')
-  }
-  const version = (json as { version?: unknown } | null)?.version
-  if (typeof version === 'number' && version > 1)
-    throw new IndexCorruptError(file, `it was written by a newer version of Pail (format ${version})`)
-  const parsed = indexSchema.safeParse(json)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    // A refused key is reported by zod as "Invalid key in record"; the reason is one level down.
-    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message
-    throw new IndexCorruptError(file, `problem at "${issue.path.join('.') || '(top)'}": ${message}`)
-  }
-  return parsed.data
+  if (found.kind === 'missing') return emptyIndex(branch)
+  if (found.kind === 'damaged') throw new IndexCorruptError(file, found.detail)
+  return found.value
 }
 
 /** Replaces the index file atomically; entries are written in path order so diffs stay readable. */
@@ -94,12 +90,12 @@ export async function saveIndex(file: string, index: PairIndex): Promise<void> {
       .sort()
       .map((path) => [path, checked.files[path]!]),
   )
-  await writeJsonFile(file, { ...checked, files })
+  await writeFileAtomic(file, `${JSON.stringify({ ...checked, files }, null, 2)}\n`)
 }
 
-/** One pair's index file, with saves run one at a time (two saves in one millisecond would share a temporary file name). */
+/** One pair's index file, with saves run one at a time and in order. */
 export class IndexStore {
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly serial = pLimit(1)
 
   constructor(
     readonly file: string,
@@ -113,8 +109,6 @@ export class IndexStore {
 
   /** Saves after any save already under way. */
   save(index: PairIndex): Promise<void> {
-    const run = this.queue.then(() => saveIndex(this.file, index))
-    this.queue = run.catch(() => undefined)
-    return run
+    return this.serial(() => saveIndex(this.file, index))
   }
 }

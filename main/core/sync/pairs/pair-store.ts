@@ -45,7 +45,7 @@ export class PairStore {
 
   async list(): Promise<SyncPair[]> {
     const data = await this.settings.read()
-    return Array.isArray(data.pairs) ? (data.pairs as SyncPair[]) : []
+    return data.pairs ?? []
   }
 
   async get(idOrFolder: string): Promise<SyncPair> {
@@ -78,7 +78,7 @@ export class PairStore {
       createdAt: this.now(),
     }
     await this.settings.update((data) => {
-      const pairs = Array.isArray(data.pairs) ? (data.pairs as SyncPair[]) : []
+      const pairs = data.pairs ?? []
       const clash = pairs.find((p) => overlaps(p.folder, folder) || overlaps(folder, p.folder))
       if (clash)
         throw new PairError(
@@ -92,7 +92,7 @@ export class PairStore {
   async remove(idOrFolder: string): Promise<SyncPair> {
     const pair = await this.get(idOrFolder)
     await this.settings.update((data) => {
-      data.pairs = ((data.pairs as SyncPair[] | undefined) ?? []).filter((p) => p.id !== pair.id)
+      data.pairs = (data.pairs ?? []).filter((p) => p.id !== pair.id)
     })
     return pair
   }
@@ -110,7 +110,7 @@ export class PairStore {
     const pair = await this.get(idOrFolder)
     const next = { ...pair, ...fields }
     await this.settings.update((data) => {
-      data.pairs = ((data.pairs as SyncPair[] | undefined) ?? []).map((p) => (p.id === pair.id ? next : p))
+      data.pairs = (data.pairs ?? []).map((p) => (p.id === pair.id ? next : p))
     })
     return next
   }

@@ -1,6 +1,9 @@
 /**
  * A sync pair: a local folder tied to workspace/repository/branch/path-in-repo (DESIGN.md §4).
  */
+import { z } from 'zod'
+import { repoFolder } from '../../../../shared/bitbucket/repo-path.js'
+
 export interface SyncPair {
   id: string
   /** Absolute path of the local folder. */
@@ -14,6 +17,27 @@ export interface SyncPair {
   paused: { until: number | null } | null
   createdAt: number
 }
+
+/** A folder inside the repository exactly as `repoFolder` writes it. */
+const canonicalRepoFolder = z.string().refine((path) => {
+  try {
+    return repoFolder(path) === path
+  } catch {
+    return false
+  }
+}, 'is not a folder inside the repository')
+
+/** What settings.json may hold for one pair; checked on every read. */
+export const syncPairSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{8}$/, 'is not a pair id'),
+  folder: z.string().min(1),
+  workspace: z.string().min(1),
+  repository: z.string().min(1),
+  branch: z.string().min(1),
+  pathInRepo: canonicalRepoFolder,
+  paused: z.object({ until: z.number().nullable() }).nullable(),
+  createdAt: z.number(),
+}) satisfies z.ZodType<SyncPair>
 
 /** Whether the pair is paused at `now`. */
 export function isPaused(pair: SyncPair, now: number): boolean {

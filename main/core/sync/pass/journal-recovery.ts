@@ -1,9 +1,12 @@
 /**
  * After a crash between Bitbucket's 201 and the index write: finds whether the journalled commit
  * landed (its `Pail-Change` trailer among the commits since its parent) and, if so, moves the
- * index as the lost write would have — so the same change is never committed twice.
+ * index as the lost write would have — so the same change is never committed twice. Either way the
+ * attempt's history entry learns its outcome, and entries a crash left "uploading" without a
+ * journal are closed, so the history never shows an upload as still going on.
  */
 import type { ApiClient } from '../../bitbucket/api-client.js'
+import type { HistoryStore } from '../../history/history-store.js'
 import type { IndexStore } from '../local/index-store.js'
 import { changeTrailer, type Journal } from './journal.js'
 import { branchTip, repoBase, type RepoRef } from '../remote/remote-tree.js'
@@ -18,30 +21,51 @@ interface CommitJson {
 /** How far back from the tip to look; other people's commits after ours are rarely more. */
 const MAX_WALK = 50
 
-export async function recoverJournal(
-  api: ApiClient,
-  ref: RepoRef,
-  branch: string,
-  index: PairIndex,
-  journal: Journal,
-  store: IndexStore,
-): Promise<PairIndex> {
+/** What a crash left unfinished: the history says it plainly, and the next pass sends it again. */
+export const INTERRUPTED_MESSAGE =
+  'Pail was stopped before Bitbucket confirmed this upload, and it did not land. Pail uploads these files again.'
+
+export interface RecoveryDeps {
+  api: ApiClient
+  ref: RepoRef
+  branch: string
+  pairId: string
+  journal: Journal
+  index: IndexStore
+  history: HistoryStore
+  /** The web link of a commit, for the history entry. */
+  linkOf: (commit: string) => string
+}
+
+export async function recoverJournal(deps: RecoveryDeps, index: PairIndex): Promise<PairIndex> {
+  const { api, ref, journal, history } = deps
   const pending = await journal.read()
-  if (!pending) return index
+  if (!pending) {
+    for (const entry of await history.unfinished(deps.pairId))
+      await history.finish(entry, { status: 'failed', error: INTERRUPTED_MESSAGE })
+    return index
+  }
   const trailer = changeTrailer(pending.changeId)
-  let sha = await branchTip(api, ref, branch)
+  let sha = await branchTip(api, ref, deps.branch)
   for (let steps = 0; sha && sha !== pending.parent && steps < MAX_WALK; steps++) {
     const commit = await api.getJson<CommitJson>(`${repoBase(ref)}/commit/${sha}`)
     if (commit.message.includes(trailer)) {
       const deleted = new Set(pending.deletions)
       const files = Object.fromEntries(Object.entries(index.files).filter(([path]) => !deleted.has(path)))
       const next: PairIndex = { ...index, base: commit.hash, files: { ...files, ...pending.uploads } }
-      await store.save(next)
+      await deps.index.save(next)
+      if (pending.historyId)
+        await history.finishById(pending.historyId, {
+          status: 'committed',
+          commit: commit.hash,
+          link: deps.linkOf(commit.hash),
+        })
       await journal.clear()
       return next
     }
     sha = commit.parents[0]?.hash ?? null
   }
+  if (pending.historyId) await history.finishById(pending.historyId, { status: 'failed', error: INTERRUPTED_MESSAGE })
   await journal.clear()
   return index
 }

@@ -2,12 +2,16 @@
  * The intent of a commit, written before it is sent and removed once the index has moved
  * (DESIGN.md §4). If Pail dies between Bitbucket's 201 and the index write, the next start finds
  * the journal, looks for the commit by its change id among the commits since the base, and
- * adopts it instead of committing the same change twice.
+ * adopts it instead of committing the same change twice. A damaged journal is moved aside and
+ * read as none: the next pass then compares the folder with the branch, which finds a landed
+ * commit's files already there, so nothing is lost or sent twice.
  */
 import { randomBytes } from 'node:crypto'
-import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { readJsonFile, writeJsonFile } from '../../store/json-file.js'
+import { z } from 'zod'
+import { JsonStore } from '../../store/json-store.js'
+import type { Logger } from '../../log/logger.js'
+import { indexEntrySchema } from '../local/index-store.js'
 import type { IndexEntry } from '../types.js'
 
 export interface JournalEntry {
@@ -19,8 +23,22 @@ export interface JournalEntry {
   uploads: Record<string, IndexEntry>
   /** Folder-relative paths deleted by the commit. */
   deletions: string[]
+  /** The upload-history entry of this attempt, finished by whoever learns the outcome. */
+  historyId: string | null
   startedAt: number
 }
+
+const journalSchema = z.object({
+  changeId: z.string().regex(/^[0-9a-f]{16}$/),
+  parent: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .nullable(),
+  uploads: z.record(z.string(), indexEntrySchema),
+  deletions: z.array(z.string()),
+  historyId: z.string().nullable(),
+  startedAt: z.number(),
+}) satisfies z.ZodType<JournalEntry>
 
 export const CHANGE_TRAILER = 'Pail-Change'
 
@@ -34,21 +52,27 @@ export function changeTrailer(changeId: string): string {
 }
 
 export class Journal {
-  private readonly file: string
+  private readonly store: JsonStore<JournalEntry | null>
 
-  constructor(stateDir: string) {
-    this.file = join(stateDir, 'journal.json')
+  constructor(stateDir: string, logger?: Logger) {
+    this.store = new JsonStore<JournalEntry | null>({
+      file: join(stateDir, 'journal.json'),
+      schema: journalSchema.nullable(),
+      empty: () => null,
+      damage: { kind: 'rebuild' },
+      ...(logger ? { logger } : {}),
+    })
   }
 
   read(): Promise<JournalEntry | null> {
-    return readJsonFile<JournalEntry | null>(this.file, null)
+    return this.store.read()
   }
 
   write(entry: JournalEntry): Promise<void> {
-    return writeJsonFile(this.file, entry)
+    return this.store.replace(entry)
   }
 
   clear(): Promise<void> {
-    return rm(this.file, { force: true })
+    return this.store.remove()
   }
 }

@@ -91,7 +91,7 @@ export class PairSyncer {
     private readonly deps: PairSyncDeps,
   ) {
     this.index = new IndexStore(join(deps.stateDir, 'index.json'), pair.branch)
-    this.journal = new Journal(deps.stateDir)
+    this.journal = new Journal(deps.stateDir, deps.logger)
   }
 
   private get log(): Logger {
@@ -107,7 +107,19 @@ export class PairSyncer {
     const { api } = this.deps.session
     const pair = this.pair
     let index: PairIndex = await this.index.load()
-    index = await recoverJournal(api, this.ref, pair.branch, index, this.journal, this.index)
+    index = await recoverJournal(
+      {
+        api,
+        ref: this.ref,
+        branch: pair.branch,
+        pairId: pair.id,
+        journal: this.journal,
+        index: this.index,
+        history: this.deps.history,
+        linkOf: (commit) => commitLink(this.deps.session.account.webUrl, this.ref, commit),
+      },
+      index,
+    )
     const rules = await IgnoreRules.load(pair.folder)
     let downloaded = 0
     let committed: Extract<SyncOutcome, { status: 'committed' }> | null = null
@@ -214,13 +226,6 @@ export class PairSyncer {
     const uploadsByLocal = Object.fromEntries(
       uploads.map((u) => [this.localOf(u.repoPath), hashed.get(this.localOf(u.repoPath))!]),
     )
-    await this.journal.write({
-      changeId,
-      parent: tip,
-      uploads: uploadsByLocal,
-      deletions: deletedLocal,
-      startedAt: Date.now(),
-    })
     const files: HistoryFile[] = [
       ...added.map((path) => ({ path, operation: 'add' as const, bytes: hashed.get(this.localOf(path))?.size ?? 0 })),
       ...changed.map((path) => ({
@@ -240,6 +245,16 @@ export class PairSyncer {
       ...(conflicts.length
         ? { note: `Changed here and in Bitbucket: kept both versions (${conflicts.join(', ')}).` }
         : {}),
+    })
+    // History first, then the journal naming it: whoever learns the outcome (this pass, or the
+    // next start's recovery) finishes the same entry.
+    await this.journal.write({
+      changeId,
+      parent: tip,
+      uploads: uploadsByLocal,
+      deletions: deletedLocal,
+      historyId: entry.id,
+      startedAt: Date.now(),
     })
     let result
     try {

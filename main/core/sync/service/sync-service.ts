@@ -8,25 +8,15 @@ import { join } from 'node:path'
 import type { Session } from '../../auth/auth-service.js'
 import type { HistoryStore } from '../../history/history-store.js'
 import { silentLogger, type Logger } from '../../log/logger.js'
-import { readJsonFile, writeJsonFile } from '../../store/json-file.js'
+import { statusStore, type PairStatus } from './status-store.js'
 import { RateLimitedError } from '../../bitbucket/commit-errors.js'
 import { FolderWatcher } from '../local/folder-watcher.js'
 import { IgnoreRules } from '../local/ignore-rules.js'
 import type { PairStore } from '../pairs/pair-store.js'
 import { PairSyncer, type SyncOutcome } from '../pass/pair-syncer.js'
 import { repoBase } from '../remote/remote-tree.js'
+export type { PairState, PairStatus } from './status-store.js'
 import { isPaused, type SyncPair } from '../pairs/sync-pair.js'
-
-export type PairState = 'up-to-date' | 'syncing' | 'paused' | 'held' | 'error'
-
-export interface PairStatus {
-  pairId: string
-  state: PairState
-  /** For people: what happened last, or what needs doing. */
-  message: string
-  lastSyncAt: number | null
-  lastCommit: string | null
-}
 
 export interface SyncServiceDeps {
   home: string
@@ -81,7 +71,7 @@ export class SyncService {
   }
 
   async status(pair: SyncPair): Promise<PairStatus> {
-    const saved = await readJsonFile<PairStatus | null>(join(this.stateDir(pair), 'status.json'), null)
+    const saved = await statusStore(this.stateDir(pair), this.log).read()
     if (isPaused(pair, Date.now()))
       return {
         pairId: pair.id,
@@ -149,12 +139,12 @@ export class SyncService {
         status.state = 'held'
         status.message = `Changed here and in Bitbucket: both versions kept for ${outcome.conflicts.join(', ')}. Compare them and delete the copy you do not need.`
       }
-      await writeJsonFile(join(this.stateDir(pair), 'status.json'), status)
+      await statusStore(this.stateDir(pair), this.log).replace(status)
       return { pair, outcome, error: null, warning }
     } catch (error) {
       const message = (error as Error).message
       this.log.error('sync.failed', { pair: pair.id, error: message })
-      await writeJsonFile(join(this.stateDir(pair), 'status.json'), {
+      await statusStore(this.stateDir(pair), this.log).replace({
         pairId: pair.id,
         state: 'error',
         message,
