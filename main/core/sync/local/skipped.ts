@@ -2,6 +2,7 @@
  * Paths Pail saw but will not sync this time, each with a reason and a message in plain words for
  * the window. A skipped path is never treated as deleted: Bitbucket keeps its last synced version.
  */
+import { z } from 'zod'
 
 /** Why a path is not synced. */
 export type SkipReason =
@@ -17,6 +18,13 @@ export type SkipReason =
   | 'too-large'
   /** It changed while Pail was reading it; it will be looked at again. */
   | 'changing'
+
+/** A skipped path as stored in a pair's status. */
+export const skippedPathSchema = z.object({
+  path: z.string(),
+  reason: z.enum(['unreadable', 'link-outside', 'link-dangling', 'special', 'too-large', 'changing']),
+  message: z.string(),
+})
 
 /** One path not synced, and why. `path` is relative to the folder; it may name a folder. */
 export interface SkippedPath {

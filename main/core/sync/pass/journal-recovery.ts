@@ -9,7 +9,8 @@ import type { ApiClient } from '../../bitbucket/api-client.js'
 import type { HistoryStore } from '../../history/history-store.js'
 import type { IndexStore } from '../local/index-store.js'
 import { changeTrailer, type Journal } from './journal.js'
-import { branchTip, repoBase, type RepoRef } from '../remote/remote-tree.js'
+import { repoBase, type RepoRef } from '../../bitbucket/api-paths.js'
+import { branchTip } from '../remote/remote-tree.js'
 import type { PairIndex } from '../types.js'
 
 interface CommitJson {

@@ -20,7 +20,8 @@ import { applyRemote } from '../remote/apply-remote.js'
 import { recoverJournal } from './journal-recovery.js'
 import { reconcile, type LocalChange } from './reconcile.js'
 import { branchTip, listFiles, remoteChanges, type RepoRef } from '../remote/remote-tree.js'
-import { scanFolder } from '../local/scanner.js'
+import { scanFolder, scanPaths } from '../local/scanner.js'
+import type { SkippedPath } from '../local/skipped.js'
 import type { SyncPair } from '../pairs/sync-pair.js'
 import type { PairIndex, Upload } from '../types.js'
 
@@ -42,10 +43,38 @@ export interface PairSyncDeps {
   afterCommitLanded?: (commit: string) => Promise<void>
 }
 
+/** What a pass looked at and did not sync: a full scan's skips, or a partial scan's within `scope`. */
+export interface PassSkips {
+  skipped: SkippedPath[]
+  /** Absent for a scan of the whole folder; for a scan of dirty paths, the paths it covered. */
+  scope?: string[]
+}
+
+/** What the commits of a pass did. */
+interface Committed {
+  status: 'committed'
+  commit: string
+  uploaded: number
+  deleted: number
+  downloaded: number
+  conflicts: string[]
+}
+
 export type SyncOutcome =
-  | { status: 'up-to-date'; downloaded: number }
-  | { status: 'committed'; commit: string; uploaded: number; deleted: number; downloaded: number; conflicts: string[] }
+  | ({ status: 'up-to-date'; downloaded: number } & PassSkips)
+  | (Committed & PassSkips)
   | { status: 'held'; reason: string; message: string }
+
+/** Options of one pass. */
+export interface PassOptions {
+  /** Lets a held change set (mass delete, emptied folder) go through. */
+  confirmed?: boolean
+  /**
+   * Look only at these folder-relative paths (files or folders: the watcher's dirty paths)
+   * instead of scanning the whole folder. The branch is always compared in full.
+   */
+  paths?: ReadonlySet<string>
+}
 
 const MAX_ATTEMPTS = 5
 const MAX_FILES_PER_COMMIT = 2000
@@ -102,8 +131,8 @@ export class PairSyncer {
     return { workspace: this.pair.workspace, repository: this.pair.repository }
   }
 
-  /** Reconciles once. `confirmed` lets a held change set (mass delete, emptied folder) go through. */
-  async syncOnce(options: { confirmed?: boolean } = {}): Promise<SyncOutcome> {
+  /** Reconciles once (see PassOptions). */
+  async syncOnce(options: PassOptions = {}): Promise<SyncOutcome> {
     const { api } = this.deps.session
     const pair = this.pair
     let index: PairIndex = await this.index.load()
@@ -122,9 +151,12 @@ export class PairSyncer {
     )
     const rules = await IgnoreRules.load(pair.folder)
     let downloaded = 0
-    let committed: Extract<SyncOutcome, { status: 'committed' }> | null = null
+    let committed: Committed | null = null
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const scan = await scanFolder(pair.folder, { rules })
+      const scan = options.paths
+        ? await scanPaths(pair.folder, options.paths, { rules })
+        : await scanFolder(pair.folder, { rules })
+      const skips: PassSkips = { skipped: scan.skipped, ...(scan.scope ? { scope: scan.scope } : {}) }
       const local = await buildChangeSet(scan, index, {
         pathInRepo: pair.pathInRepo,
         isIgnored: (p) => rules.isIgnored(p, false),
@@ -165,7 +197,7 @@ export class PairSyncer {
           index.base = tip
           await this.index.save(index)
         }
-        return committed ? { ...committed, downloaded } : { status: 'up-to-date', downloaded }
+        return committed ? { ...committed, ...skips, downloaded } : { status: 'up-to-date', downloaded, ...skips }
       }
       const sized = applied.uploads.map((u) => ({
         upload: u,
@@ -196,7 +228,7 @@ export class PairSyncer {
             conflicts: [...committed.conflicts, ...outcome.conflicts],
           }
         : outcome
-      if (last) return { ...committed, downloaded }
+      if (last) return { ...committed, ...skips, downloaded }
       // More to send: the next round commits the rest on top (the index already has this batch).
       attempt = 0
     }
@@ -217,7 +249,7 @@ export class PairSyncer {
     hashed: Map<string, PairIndex['files'][string]>,
     deletedLocal: string[],
     conflicts: string[],
-  ): Promise<'stale' | Extract<SyncOutcome, { status: 'committed' }>> {
+  ): Promise<'stale' | Committed> {
     const { session, history } = this.deps
     const changeId = newChangeId()
     const added = uploads.filter((u) => !index.files[this.localOf(u.repoPath)]).map((u) => u.repoPath)

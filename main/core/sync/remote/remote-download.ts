@@ -11,7 +11,8 @@ import { pipeline } from 'node:stream/promises'
 import { Transform } from 'node:stream'
 import type { ApiClient } from '../../bitbucket/api-client.js'
 import { hashBlob, hashFile } from '../../git/blob-hash.js'
-import { encodePath, modeOf, repoBase, type RepoRef } from './remote-tree.js'
+import { encodePath, repoBase, type RepoRef } from '../../bitbucket/api-paths.js'
+import { modeOf } from './remote-tree.js'
 import type { FileMode, IndexEntry } from '../types.js'
 
 /** The target changed while the download ran: the caller treats the path as changed on both sides. */

@@ -5,23 +5,11 @@
  */
 import { isUnderFolder } from '../../../../shared/bitbucket/repo-path.js'
 import { BitbucketError, type ApiClient } from '../../bitbucket/api-client.js'
+import { encodePath, repoBase, type RepoRef } from '../../bitbucket/api-paths.js'
+
+export type { RepoRef } from '../../bitbucket/api-paths.js'
 import type { RemoteChange } from '../pass/reconcile.js'
 import type { FileMode } from '../types.js'
-
-export interface RepoRef {
-  workspace: string
-  repository: string
-}
-
-/** `/2.0/repositories/{ws}/{slug}` with each part encoded. */
-export function repoBase(ref: RepoRef): string {
-  return `/2.0/repositories/${encodeURIComponent(ref.workspace)}/${encodeURIComponent(ref.repository)}`
-}
-
-/** A repository path encoded segment by segment. */
-export function encodePath(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/')
-}
 
 /** The commit at the tip of `branch`, or null when the branch does not exist (yet). */
 export async function branchTip(api: ApiClient, ref: RepoRef, branch: string): Promise<string | null> {

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import type { Logger } from '../../log/logger.js'
 import { JsonStore } from '../../store/json-store.js'
+import { skippedPathSchema, type SkippedPath } from '../local/skipped.js'
 
 export type PairState = 'up-to-date' | 'syncing' | 'paused' | 'held' | 'error'
 
@@ -17,7 +18,14 @@ export interface PairStatus {
   message: string
   lastSyncAt: number | null
   lastCommit: string | null
+  /** Paths the last pass did not sync, with the reason and what to do (the first MAX_LISTED_SKIPS). */
+  skipped: SkippedPath[]
+  /** How many paths were skipped in all (may exceed `skipped.length`). */
+  skippedCount: number
 }
+
+/** How many skipped paths a status lists; the count says how many more there are. */
+export const MAX_LISTED_SKIPS = 200
 
 export const pairStatusSchema = z.object({
   pairId: z.string(),
@@ -25,6 +33,8 @@ export const pairStatusSchema = z.object({
   message: z.string(),
   lastSyncAt: z.number().nullable(),
   lastCommit: z.string().nullable(),
+  skipped: z.array(skippedPathSchema).default([]),
+  skippedCount: z.number().int().nonnegative().default(0),
 }) satisfies z.ZodType<PairStatus>
 
 /** The status file of the pair whose state folder is `stateDir`. */

@@ -8,13 +8,13 @@ import { join } from 'node:path'
 import type { Session } from '../../auth/auth-service.js'
 import type { HistoryStore } from '../../history/history-store.js'
 import { silentLogger, type Logger } from '../../log/logger.js'
-import { statusStore, type PairStatus } from './status-store.js'
+import { MAX_LISTED_SKIPS, statusStore, type PairStatus } from './status-store.js'
 import { RateLimitedError } from '../../bitbucket/commit-errors.js'
 import { FolderWatcher } from '../local/folder-watcher.js'
 import { IgnoreRules } from '../local/ignore-rules.js'
 import type { PairStore } from '../pairs/pair-store.js'
 import { PairSyncer, type SyncOutcome } from '../pass/pair-syncer.js'
-import { repoBase } from '../remote/remote-tree.js'
+import { repoBase } from '../../bitbucket/api-paths.js'
 export type { PairState, PairStatus } from './status-store.js'
 import { isPaused, type SyncPair } from '../pairs/sync-pair.js'
 
@@ -79,8 +79,20 @@ export class SyncService {
         message: pair.paused?.until ? `Paused until ${new Date(pair.paused.until).toLocaleString()}` : 'Paused',
         lastSyncAt: saved?.lastSyncAt ?? null,
         lastCommit: saved?.lastCommit ?? null,
+        skipped: saved?.skipped ?? [],
+        skippedCount: saved?.skippedCount ?? 0,
       }
-    return saved ?? { pairId: pair.id, state: 'syncing', message: 'Not synced yet', lastSyncAt: null, lastCommit: null }
+    return (
+      saved ?? {
+        pairId: pair.id,
+        state: 'syncing',
+        message: 'Not synced yet',
+        lastSyncAt: null,
+        lastCommit: null,
+        skipped: [],
+        skippedCount: 0,
+      }
+    )
   }
 
   /** Reconciles every pair that is not paused, one after another; never throws for one pair's failure. */
@@ -122,6 +134,8 @@ export class SyncService {
               message: outcome.message,
               lastSyncAt: previous.lastSyncAt,
               lastCommit: previous.lastCommit,
+              skipped: previous.skipped,
+              skippedCount: previous.skippedCount,
             }
           : {
               pairId: pair.id,
@@ -132,6 +146,9 @@ export class SyncService {
                   : 'Up to date',
               lastSyncAt: Date.now(),
               lastCommit: outcome.status === 'committed' ? outcome.commit : previous.lastCommit,
+              // TODO(#7): merge a partial pass's skips (within outcome.scope) with the previous ones.
+              skipped: outcome.skipped.slice(0, MAX_LISTED_SKIPS),
+              skippedCount: outcome.skipped.length,
             }
       const warning = outcome.status === 'committed' ? await this.repositoryWarning(pair) : null
       if (warning) status.message = `${status.message}. ${warning}`
@@ -150,6 +167,8 @@ export class SyncService {
         message,
         lastSyncAt: previous.lastSyncAt,
         lastCommit: previous.lastCommit,
+        skipped: previous.skipped,
+        skippedCount: previous.skippedCount,
       } satisfies PairStatus)
       return {
         pair,
