@@ -4,8 +4,8 @@
  * two Pail processes never lose each other's tokens. With a cipher (the Electron shell's
  * safeStorage) each value is encrypted; headless, the file permissions are the protection, as with
  * git's credential store. Values may be any length (Bitbucket's tokens exceed 2,500 characters,
- * bitbucket-api.md §1.4). A damaged file is moved aside and read as empty: whoever was signed in is
- * signed out, with a notice, and nothing else happens.
+ * bitbucket-api.md §1.4). A damaged file is removed (never copied: it may hold live tokens) and
+ * read as empty: whoever was signed in is signed out, with a notice, and nothing else happens.
  */
 import { dirname } from 'node:path'
 import { z } from 'zod'
@@ -39,6 +39,7 @@ export class FileSecretStore implements SecretStore {
         kind: 'reset',
         what: "Pail's saved sign-in",
         then: 'You are signed out: sign in again to carry on. Nothing was uploaded or deleted.',
+        discard: true,
       },
       locks: context.locks ?? HomeLocks.for(dirname(file), context.logger),
       lockName: 'secrets',

@@ -70,6 +70,8 @@ export class HomeLocks {
   constructor(
     home: string,
     private readonly logger: Logger = silentLogger,
+    /** How old an unrefreshed lock must be to count as a dead process's (tests shorten it). */
+    private readonly staleMs = STALE_MS,
   ) {
     this.dir = join(home, 'locks')
   }
@@ -118,7 +120,7 @@ export class HomeLocks {
     return lock(join(this.dir, name), {
       realpath: false,
       lockfilePath: join(this.dir, `${name}.lock`),
-      stale: STALE_MS,
+      stale: this.staleMs,
       retries,
       // Another process took over a lock this one failed to refresh (the machine slept, say):
       // say so in the log rather than crash, which is proper-lockfile's default.

@@ -8,7 +8,7 @@
  * (kept for support), the store starts from its empty value, and, for files a person cares about,
  * a notice says which file, what Pail did and what to do.
  */
-import { rm } from 'node:fs/promises'
+import { rm, unlink } from 'node:fs/promises'
 import pLimit, { type LimitFunction } from 'p-limit'
 import type { z } from 'zod'
 import { writeFileAtomic } from '../fs/atomic-write.js'
@@ -37,8 +37,12 @@ export interface StoreContext {
 
 /** What a damaged file means. */
 export type DamagePolicy =
-  /** Start afresh and tell the person; `what` names the file for people, `then` says what follows. */
-  | { kind: 'reset'; what: string; then: string }
+  /**
+   * Start afresh and tell the person; `what` names the file for people, `then` says what follows.
+   * `discard`: remove the damaged file instead of keeping a copy (secrets: a copy would keep dead
+   * tokens on disk, which Pail never does).
+   */
+  | { kind: 'reset'; what: string; then: string; discard?: boolean }
   /** A cache that the next pass rebuilds: start afresh, log only. */
   | { kind: 'rebuild' }
 
@@ -109,13 +113,28 @@ export class JsonStore<T> {
 
   private async damaged(detail: string): Promise<void> {
     const { file, damage, logger = silentLogger } = this.options
-    const copy = await keepDamagedCopy(file)
-    logger.warn('store.damaged', { file, copy, detail, policy: damage.kind })
-    if (damage.kind !== 'reset' || copy === null) return
+    const discard = damage.kind === 'reset' && damage.discard === true
+    const copy = discard ? null : await keepDamagedCopy(file)
+    // Another process may have dealt with the same damage first: only the one that did tells.
+    const handled = discard ? await removeIfPresent(file) : copy !== null
+    logger.warn('store.damaged', { file, copy, detail, policy: damage.kind, handled })
+    if (damage.kind !== 'reset' || !handled) return
+    const kept = copy ? ` and kept the damaged file as ${copy}` : ' and removed the damaged file'
     this.options.notices?.({
       file,
       copy,
-      message: `${damage.what} (${file}) was damaged (${detail}), so Pail started it afresh and kept the damaged file as ${copy}. ${damage.then}`,
+      message: `${damage.what} (${file}) was damaged (${detail}), so Pail started it afresh${kept}. ${damage.then}`,
     })
+  }
+}
+
+/** Removes `file`; false when it was already gone. */
+async function removeIfPresent(file: string): Promise<boolean> {
+  try {
+    await unlink(file)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw error
   }
 }

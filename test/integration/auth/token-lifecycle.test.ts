@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import { secretKeys } from '../../../main/core/auth/account.js'
 import { OAuthClient } from '../../../main/core/auth/oauth-client.js'
 import { SignedOutError } from '../../../main/core/auth/token-source.js'
+import { flushLogs } from '../../../main/core/log/logger.js'
 import { useEmulator } from '../../emulator/harness.js'
 import { consentRobot } from '../../support/consent-robot.js'
 import { freePort } from '../../support/net.js'
@@ -90,17 +91,27 @@ test('a refresh lost by a killed process, after the grace period: signed out, sa
   })
   const account = await pail.reopen().accounts.current()
   assert.equal(account?.status, 'signed-out')
+  await flushLogs()
   const log = await readFile(join(pail.home, 'logs', 'pail.log'), 'utf8')
   assert.match(log, /"event":"account.signed-out"/)
   await assertNoSecretsInHome(pail.home, emu.server.issuedSecrets)
 })
 
-test('a revoked grant moves the account to signed out, once, without looping', async (t) => {
-  const { emu, session, tokenCalls } = await signedIn(t, {})
+test('a revoked grant moves the account to signed out, once, without looping, and keeps none of its secrets', async (t) => {
+  const { emu, pail, session, tokenCalls } = await signedIn(t, {})
+  const id = session.tokens.current.id
+  assert.deepEqual(
+    (await pail.secrets.keys()).sort(),
+    [secretKeys.accessToken(id), secretKeys.consumerSecret(id), secretKeys.refreshToken(id)].sort(),
+  )
   await emu.control('POST', '/tokens/revoke', { consumer: emu.info.publicConsumer.key })
   const before = tokenCalls()
   await assert.rejects(session.api.getJson('/2.0/user'), SignedOutError)
   await assert.rejects(session.api.getJson('/2.0/user'), SignedOutError)
   assert.equal(tokenCalls() - before, 1, 'exactly one refresh attempt')
   assert.equal(session.tokens.current.status, 'signed-out')
+  // The dead tokens and the consumer secret are gone from the secrets file; the account record
+  // stays (signed out, with the reason) so Pail can say what happened.
+  assert.deepEqual(await pail.secrets.keys(), [])
+  assert.equal((await pail.reopen().accounts.current())?.status, 'signed-out')
 })

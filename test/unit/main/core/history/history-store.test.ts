@@ -54,3 +54,44 @@ test('the file is bounded: it keeps the newest entries', async (t) => {
     [11, 10, 9],
   )
 })
+
+test('a line cut off by a crash does not swallow the next entry', async (t) => {
+  const dir = await home(t)
+  const store = new HistoryStore(dir)
+  await store.start({ ...base, time: 1 })
+  // A crash mid-write: half a line, no line break.
+  await appendFile(join(dir, 'history.jsonl'), '{"id":"x","time":2,"sou')
+  await new HistoryStore(dir).start({ ...base, time: 3 })
+  assert.deepEqual(
+    (await store.list()).map((e) => e.time),
+    [3, 1],
+  )
+})
+
+test('lines that are not entries are skipped, not trusted', async (t) => {
+  const dir = await home(t)
+  const store = new HistoryStore(dir)
+  await appendFile(join(dir, 'history.jsonl'), '[]\nnull\n{"id":"y","time":"soon"}\n')
+  await store.start({ ...base, time: 5 })
+  assert.deepEqual(
+    (await store.list()).map((e) => e.time),
+    [5],
+  )
+})
+
+test('after a restart an attempt is finished by its id, and a pair’s unfinished attempts can be found', async (t) => {
+  const dir = await home(t)
+  const pairSource = { kind: 'pair' as const, pairId: 'p1', folder: '/f' }
+  const first = await new HistoryStore(dir).start({ ...base, source: pairSource, time: 1 })
+  await new HistoryStore(dir).start({ ...base, source: { ...pairSource, pairId: 'p2' }, time: 2 })
+  await new HistoryStore(dir).start({ ...base, time: 3 })
+  const later = new HistoryStore(dir)
+  assert.deepEqual(
+    (await later.unfinished('p1')).map((e) => e.id),
+    [first.id],
+  )
+  await later.finishById(first.id, { status: 'committed', commit: 'c'.repeat(40) })
+  assert.deepEqual(await later.unfinished('p1'), [])
+  assert.equal((await later.list()).find((e) => e.id === first.id)?.status, 'committed')
+  assert.equal(await later.finishById('gone', { status: 'failed' }), null)
+})
