@@ -1,22 +1,37 @@
-// Lint, plus the layer rules of ../shared/DESIGN.md §2: a forbidden import fails `npm test`.
+// Lint, plus the layer rules of ../shared/DESIGN.md §2 (test/support/eslint-layer-rule.mjs): a
+// forbidden import fails `npm test`.
 import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 import prettierOff from 'eslint-config-prettier'
+import { fileURLToPath } from 'node:url'
+import { layerImports } from './test/support/eslint-layer-rule.mjs'
 
-const nodeBuiltins = { group: ['node:*'], message: 'This layer must not use Node built-ins (DESIGN.md §2).' }
-const electron = {
-  name: 'electron',
-  message: 'Only main/electron and main/preload may import electron (DESIGN.md §2).',
-}
-const electronPaths = {
-  group: ['electron', 'electron/*', 'electron-store'],
-  message: 'Only the Electron shell may import electron (DESIGN.md §2).',
-}
-const layer = (...patterns) => ({ group: patterns, message: 'This import crosses a layer boundary (DESIGN.md §2).' })
+/** Libraries with no Node, DOM or Electron dependency: safe in every layer. Read a library's source before adding it. */
+const PURE_LIBRARIES = [
+  'zod',
+  // p-limit 7 is plain ESM whose only dependency is yocto-queue (no Node API, no DOM): a pure queue.
+  'p-limit',
+]
+/** Libraries the window may use besides the pure ones. Browser code only: nothing that needs Node or Electron. */
+const WINDOW_LIBRARIES = ['react', 'react-dom']
+/** Electron and its companions (electron-store, @electron/remote, …): the Electron shell's alone. */
+const ELECTRON_PACKAGES = ['electron', 'electron-*', '@electron/*']
 
-/** Builds a no-restricted-imports rule from path groups. */
-const restrict = (...patterns) => ['error', { paths: [electron], patterns }]
+/**
+ * What each layer may import: its own files and the layers listed, Node built-ins when `node` is
+ * set, and libraries from `packages` (an allow-list) or any library but `forbiddenPackages`.
+ * test/ and the files outside these folders may import anything.
+ */
+const LAYERS = {
+  shared: { layers: ['shared'], node: false, packages: PURE_LIBRARIES },
+  renderer: { layers: ['renderer', 'shared'], node: false, packages: [...PURE_LIBRARIES, ...WINDOW_LIBRARIES] },
+  'main/preload': { layers: ['main/preload', 'shared'], node: false, packages: ['electron'] },
+  'main/core': { layers: ['main/core', 'shared'], node: true, forbiddenPackages: ELECTRON_PACKAGES },
+  'main/cli': { layers: ['main/cli', 'main/core', 'shared'], node: true, forbiddenPackages: ELECTRON_PACKAGES },
+  'main/electron': { layers: ['main/electron', 'main/core', 'shared'], node: true, forbiddenPackages: [] },
+}
+const SOURCES = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', '.tmp/', 'coverage/'] },
@@ -34,49 +49,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict(
-        nodeBuiltins,
-        electronPaths,
-        layer('**/main/**', '**/renderer/**', '../main/*', '../renderer/*'),
-      ),
-    },
+    files: ['shared', 'renderer', 'main'].map((folder) => `${folder}/${SOURCES}`),
+    plugins: { pail: { rules: { 'layer-imports': layerImports } } },
+    rules: { 'pail/layer-imports': ['error', { root: fileURLToPath(new URL('.', import.meta.url)), layers: LAYERS }] },
   },
   {
-    files: ['main/core/**/*.ts', 'main/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': restrict(
-        electronPaths,
-        layer('**/electron/**', '**/preload/**', '**/renderer/**', '**/test/**'),
-      ),
-    },
-  },
-  {
-    files: ['main/electron/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [layer('**/renderer/**', '**/preload/**', '**/cli/**', '**/test/**')] },
-      ],
-    },
-  },
-  {
-    files: ['main/preload/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [layer('**/renderer/**', '**/core/**', '**/cli/**', '**/electron/**', '**/test/**'), nodeBuiltins],
-        },
-      ],
-    },
-  },
-  {
-    files: ['renderer/**/*.ts'],
+    files: [`renderer/${SOURCES}`],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': restrict(nodeBuiltins, electronPaths, layer('**/main/**', '../main/*', '**/test/**')),
-    },
   },
 )

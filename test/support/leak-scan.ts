@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { flushLogs } from '../../main/core/log/logger.js'
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
@@ -17,6 +18,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** Asserts that no secret is in the logs and state of `home`; returns how many files were read. */
 export async function assertNoSecretsInHome(home: string, secrets: readonly string[]): Promise<number> {
+  // Pail's log is written after each call returns: scan it once every line logged so far is in.
+  await flushLogs()
   const files = (await filesUnder(home)).filter((f) => !f.endsWith('secrets.json') && !f.endsWith('provisioning.json'))
   const logs = files.filter((f) => f.includes(`${join(home, 'logs')}`))
   assert.ok(logs.length > 0, 'Pail wrote a log to scan')

@@ -46,8 +46,11 @@ if (leaked > 0) {
   process.stdout.write('A test printed a token or secret: find it by running the suites one by one.\n')
   process.exit(1)
 }
-// The run ends with the counts line, as the test runner printed it.
+// The run ends with the counts reporter's totals as it printed them: Pail's and the emulator's
+// apart, then the one line "N passed, N failed, N skipped".
+const split = output.match(/^Pail: .* · emulator: .*$/gm)
 const counts = output.match(/^\d+ passed, \d+ failed, \d+ skipped$/gm)
 if (code !== 0) process.stdout.write('\ntests failed\n')
-if (counts) process.stdout.write(`\n${counts.at(-1)}\n`)
+if (counts) process.stdout.write(`\n${split ? `${split.at(-1)}\n` : ''}${counts.at(-1)}\n`)
+else process.stdout.write('\nThe test runner stopped before it printed its totals: see the output above.\n')
 process.exit(code ?? 1)
