@@ -59,10 +59,11 @@ test('sections of one process run one at a time, in order', async (t) => {
 
 test('a held lock refuses a second holder at once and says who holds it; a dead holder’s lock is taken over', async (t) => {
   const dir = await home(t)
-  const holder = start(['hold', dir])
+  // Every process of a home judges staleness alike; short here, so the takeover comes soon.
+  const holder = start(['hold', dir, '-', '2000'])
   t.after(() => holder.kill('SIGKILL'))
   await printed(holder, 'held')
-  const locks = new HomeLocks(dir, undefined, 1000)
+  const locks = new HomeLocks(dir, undefined, 2000)
   const refused = await locks
     .hold('sync', { pid: process.pid, what: 'the test', startedAt: Date.now() })
     .catch((e: unknown) => e)
