@@ -2,8 +2,12 @@
  * Watches one pair's folder with chokidar and turns its events into flushes of "where to look"
  * (DESIGN.md §4: events only say where to look; the scan and the index decide what changed).
  *
- * Ignored paths are filtered with the same IgnoreRules the scanner uses, links are not followed,
- * and files still being written are waited for (`awaitWriteFinish`). When a `.pailignore` changes,
+ * Ignored paths are filtered with the same IgnoreRules the scanner uses and links are not followed.
+ * Files still being written are not waited for here: every write is an event, so the tracker's
+ * quiet period already waits until they stop, and a pass never takes a file that changes while
+ * it is read (FileChangedError) nor trusts a timestamp too recent to tell (the racy-timestamp
+ * rule). chokidar's `awaitWriteFinish` (2 s of stable size, polled) came on top of the quiet
+ * period and made every save wait both; it stays an option. When a `.pailignore` changes,
  * the rules are re-read, chokidar is restarted (it decides at discovery time which folders to
  * enter, so a folder un-ignored now would otherwise never be watched) and a rescan is requested.
  */
@@ -11,6 +15,7 @@ import type { Stats } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { relative, resolve, sep } from 'node:path'
 import { watch, type FSWatcher } from 'chokidar'
+import pLimit from 'p-limit'
 import { silentLogger, type Logger } from '../../log/logger.js'
 import { DirtyTracker, type DirtyTrackerOptions, type FlushRequest } from './dirty-tracker.js'
 import { IgnoreRules } from './ignore-rules.js'
@@ -23,7 +28,7 @@ export interface FolderWatcherOptions {
   onFlush: (request: FlushRequest) => void
   /** Debounce timing (see DirtyTracker). */
   tracker?: Partial<Omit<DirtyTrackerOptions, 'logger'>>
-  /** How long a file's size must hold still before its event counts (default 2 s, polled every 100 ms). */
+  /** How long a file's size must hold still before its event counts, on top of the quiet period (default: not waited for). */
   awaitWriteFinish?: { stabilityThreshold: number; pollInterval: number }
   /** Poll instead of using OS events (network shares that send none). */
   usePolling?: boolean
@@ -37,7 +42,7 @@ export class FolderWatcher {
   private readonly logger: Logger
   private closed = false
   /** Rules reloads and restarts run one at a time, in order. */
-  private queue: Promise<void> = Promise.resolve()
+  private readonly queue = pLimit(1)
 
   private constructor(
     private readonly options: FolderWatcherOptions,
@@ -56,7 +61,7 @@ export class FolderWatcher {
     return watcher
   }
 
-  /** Hands over whatever is pending now instead of after the quiet period. */
+  /** Hands over whatever is pending now instead of after the quiet period (SyncService.syncNow). */
   flushNow(): void {
     this.tracker.flush()
   }
@@ -65,7 +70,8 @@ export class FolderWatcher {
   async close(): Promise<void> {
     this.closed = true
     this.tracker.dispose()
-    await this.queue
+    // Let a reload under way finish (it may open a watcher), then close whatever is open.
+    await this.queue(() => undefined)
     await this.watcher?.close()
     this.watcher = null
   }
@@ -74,7 +80,7 @@ export class FolderWatcher {
     const watcher = watch(this.root, {
       ignoreInitial: true,
       followSymlinks: false,
-      awaitWriteFinish: this.options.awaitWriteFinish ?? { stabilityThreshold: 2000, pollInterval: 100 },
+      awaitWriteFinish: this.options.awaitWriteFinish ?? false,
       usePolling: this.options.usePolling ?? false,
       ignored: (path: string, stats?: Stats) => {
         const rel = this.relative(path)
@@ -122,7 +128,7 @@ export class FolderWatcher {
   }
 
   private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(task).catch((error: unknown) => {
+    void this.queue(task).catch((error: unknown) => {
       this.logger.error('watch.rules-reload-failed', { root: this.root, error: (error as Error).message })
       this.tracker.rescan()
     })

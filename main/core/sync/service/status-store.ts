@@ -22,6 +22,8 @@ export interface PairStatus {
   skipped: SkippedPath[]
   /** How many paths were skipped in all (may exceed `skipped.length`). */
   skippedCount: number
+  /** After a failure: when Pail tries again (epoch ms; the message says it in words). Null otherwise. */
+  nextAttemptAt: number | null
 }
 
 /** How many skipped paths a status lists; the count says how many more there are. */
@@ -35,6 +37,7 @@ export const pairStatusSchema = z.object({
   lastCommit: z.string().nullable(),
   skipped: z.array(skippedPathSchema).default([]),
   skippedCount: z.number().int().nonnegative().default(0),
+  nextAttemptAt: z.number().nullable().default(null),
 }) satisfies z.ZodType<PairStatus>
 
 /** The status file of the pair whose state folder is `stateDir`. */

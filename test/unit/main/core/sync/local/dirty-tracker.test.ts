@@ -1,41 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DirtyTracker, type FlushRequest, type Timers } from '../../../../../../main/core/sync/local/dirty-tracker.js'
-
-/** A clock that moves only when told, with timers that fire in time order as it moves. */
-class FakeTimers implements Timers {
-  private time = 1_000_000
-  private timers: { at: number; fn: () => void; id: number }[] = []
-  private nextId = 0
-
-  now(): number {
-    return this.time
-  }
-
-  setTimer(fn: () => void, ms: number): () => void {
-    const id = this.nextId++
-    this.timers.push({ at: this.time + ms, fn, id })
-    return () => {
-      this.timers = this.timers.filter((timer) => timer.id !== id)
-    }
-  }
-
-  get pendingTimers(): number {
-    return this.timers.length
-  }
-
-  advance(ms: number): void {
-    const end = this.time + ms
-    for (;;) {
-      const due = this.timers.filter((timer) => timer.at <= end).sort((a, b) => a.at - b.at)[0]
-      if (!due) break
-      this.timers = this.timers.filter((timer) => timer !== due)
-      this.time = due.at
-      due.fn()
-    }
-    this.time = end
-  }
-}
+import { DirtyTracker, type FlushRequest } from '../../../../../../main/core/sync/local/dirty-tracker.js'
+import { FakeTimers } from '../service/fake-timers.js'
 
 function setup(options: { quietMs?: number; maxWaitMs?: number; maxPaths?: number } = {}) {
   const clock = new FakeTimers()

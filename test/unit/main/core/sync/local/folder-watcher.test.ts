@@ -106,3 +106,25 @@ test('the watcher reports created, edited, deleted and renamed files, skips igno
   await new Promise((resolve) => setTimeout(resolve, 1000))
   assert.equal(flushes.length, after, 'nothing is reported after close')
 })
+
+test('a save is handed over after the quiet period alone, with no write-finish wait on top', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'pail-watch-'))
+  t.after(() => rm(root, { recursive: true, force: true }))
+  const rules = await IgnoreRules.load(root)
+  const flushes: { at: number; request: FlushRequest }[] = []
+  const watcher = await FolderWatcher.start({
+    root,
+    rules,
+    onFlush: (request) => flushes.push({ at: Date.now(), request }),
+    tracker: { quietMs: 200, maxWaitMs: 5000 },
+  })
+  t.after(() => watcher.close())
+  const savedAt = Date.now()
+  await writeFile(join(root, 'saved.txt'), 'saved')
+  await waitFor('the save', () => flushes.length > 0)
+  const first = flushes[0]!
+  assert.ok('paths' in first.request && first.request.paths.has('saved.txt'))
+  // chokidar's awaitWriteFinish (2 s of stable size) used to come on top of the quiet period.
+  const ms = first.at - savedAt
+  assert.ok(ms >= 200 && ms < 1500, `handed over ${ms} ms after the save (quiet period 200 ms)`)
+})
