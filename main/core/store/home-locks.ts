@@ -9,6 +9,7 @@
  * `hold` for as long as a process does something only one process may do (run the sync).
  */
 import { mkdir, rm } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { lock } from 'proper-lockfile'
@@ -23,6 +24,8 @@ export interface LockOwner {
   /** What it is, for people: "the Pail app", "pail sync". */
   what: string
   startedAt: number
+  /** The computer it runs on (a home on a network drive may be shared); filled in by `hold`. */
+  host?: string
 }
 
 /** The lock is held by another process; `owner` says which, when it wrote its card. */
@@ -53,7 +56,12 @@ const WAIT = { retries: 120, factor: 1.2, minTimeout: 10, maxTimeout: 500 }
 
 const registry = new Map<string, HomeLocks>()
 
-const ownerSchema = z.object({ pid: z.number().int(), what: z.string(), startedAt: z.number() })
+const ownerSchema = z.object({
+  pid: z.number().int(),
+  what: z.string(),
+  startedAt: z.number(),
+  host: z.string().optional(),
+})
 
 export class HomeLocks {
   private readonly dir: string
@@ -90,17 +98,30 @@ export class HomeLocks {
     })
   }
 
-  /** Takes `name` for good, or throws LockHeldError at once when another process has it. */
+  /**
+   * Takes `name` for good, or throws LockHeldError at once when another process has it. A lock
+   * whose owner card names a process of this computer that no longer runs (killed, crashed) is
+   * taken over at once rather than after it goes stale, so a restart never waits or names a dead pid.
+   */
   async hold(name: string, owner: LockOwner): Promise<HeldLock> {
     let release: () => Promise<void>
     try {
       release = await this.take(name, 0)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error
-      throw new LockHeldError(name, await this.ownerOf(name))
+      const holder = await this.ownerOf(name)
+      if (!holder || holder.host !== hostname() || isRunning(holder.pid)) throw new LockHeldError(name, holder)
+      this.logger.warn('lock.taken-over', { lock: name, deadPid: holder.pid })
+      await rm(join(this.dir, `${name}.lock`), { recursive: true, force: true })
+      try {
+        release = await this.take(name, 0)
+      } catch (retry) {
+        if ((retry as NodeJS.ErrnoException).code !== 'ELOCKED') throw retry
+        throw new LockHeldError(name, await this.ownerOf(name))
+      }
     }
     const card = this.cardOf(name)
-    await writeFileAtomic(card, JSON.stringify(owner))
+    await writeFileAtomic(card, JSON.stringify({ ...owner, host: hostname() }))
     return {
       release: async () => {
         await rm(card, { force: true })
@@ -135,5 +156,15 @@ export class HomeLocks {
   private async ownerOf(name: string): Promise<LockOwner | null> {
     const card = await readStoreFile(this.cardOf(name), ownerSchema).catch(() => null)
     return card?.kind === 'ok' ? card.value : null
+  }
+}
+
+/** Whether a process with this id runs on this computer (EPERM: it does, as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
