@@ -20,14 +20,21 @@ const ELECTRON_PACKAGES = ['electron', 'electron-*', '@electron/*']
 
 /**
  * What each layer may import: its own files and the layers listed, Node built-ins when `node` is
- * set, and libraries from `packages` (an allow-list) or any library but `forbiddenPackages`.
+ * set, libraries from `packages` (an allow-list) or any library but `forbiddenPackages`, and the
+ * project files outside every layer named in `files`.
  * test/ and the files outside these folders may import anything.
  */
 const LAYERS = {
   shared: { layers: ['shared'], node: false, packages: PURE_LIBRARIES },
   renderer: { layers: ['renderer', 'shared'], node: false, packages: [...PURE_LIBRARIES, ...WINDOW_LIBRARIES] },
   'main/preload': { layers: ['main/preload', 'shared'], node: false, packages: ['electron'] },
-  'main/core': { layers: ['main/core', 'shared'], node: true, forbiddenPackages: ELECTRON_PACKAGES },
+  // package.json: Pail's name and version, which the build inlines (main/core/app-info.ts).
+  'main/core': {
+    layers: ['main/core', 'shared'],
+    node: true,
+    forbiddenPackages: ELECTRON_PACKAGES,
+    files: ['package.json'],
+  },
   'main/cli': { layers: ['main/cli', 'main/core', 'shared'], node: true, forbiddenPackages: ELECTRON_PACKAGES },
   'main/electron': { layers: ['main/electron', 'main/core', 'shared'], node: true, forbiddenPackages: [] },
 }

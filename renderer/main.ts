@@ -4,7 +4,7 @@
 async function showInfo(): Promise<void> {
   const footer = document.querySelector('#app-info')
   if (!footer) return
-  const result = await window.pail.getAppInfo()
+  const result = await window.pail.appGetInfo()
   footer.textContent = result.ok ? `${result.value.name} ${result.value.version}` : result.error.message
 }
 

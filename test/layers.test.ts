@@ -86,6 +86,7 @@ const forbidden: [string, string, string | RegExp][] = [
   ['shared/x.ts', "import Store from 'electron-store'", LIBRARY],
   ['shared/ipc/x.ts', "import { x } from '../../test/fakes/clock.js'", 'leads to test/fakes/clock.js'],
   ['shared/x.ts', "import manifest from '../package.json' with { type: 'json' }", 'leads to package.json'],
+  ['main/core/x.ts', "import config from '../../eslint.config.js'", 'leads to eslint.config.js'],
   // The renderer: shared/, its own files and browser libraries only.
   ['renderer/x.ts', "import { request } from 'undici'", LIBRARY],
   ['renderer/x.ts', "import { watch } from 'chokidar'", LIBRARY],
@@ -114,7 +115,8 @@ for (const [file, source, why] of forbidden) {
 
 const allowed: [string, string][] = [
   ['main/core/x.ts', "import { readFileSync } from 'node:fs'"],
-  ['main/core/x.ts', "import type { AppInfo } from '../../shared/ipc/contract.js'"],
+  ['main/core/x.ts', "import type { AppInfo } from '../../shared/ipc/views.js'"],
+  ['main/core/x.ts', "import manifest from '../../package.json' with { type: 'json' }"],
   ['main/electron/x.ts', "import { app } from 'electron'"],
   ['main/preload/x.ts', "import { contextBridge } from 'electron'"],
   ['renderer/x.ts', "import type { Result } from '../shared/result.js'"],

@@ -1,15 +1,9 @@
 /**
- * Name and version of Pail, read from package.json once.
+ * Pail's name and version, from package.json. Imported, not read from disk at run time: the build
+ * puts the two values into the bundle, so nothing depends on where this file ends up (out/ holds no
+ * package.json beside the code).
  */
-import { readFileSync } from 'node:fs'
-import type { AppInfo } from '../../shared/ipc/contract.js'
+import manifest from '../../package.json' with { type: 'json' }
 
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  name: string
-  version: string
-}
-
-/** The AppInfo for a given shell. */
-export function appInfo(shell: AppInfo['shell']): AppInfo {
-  return { name: manifest.name, version: manifest.version, shell }
-}
+/** Name and version of this Pail. */
+export const appManifest: { name: string; version: string } = { name: manifest.name, version: manifest.version }

@@ -5,7 +5,7 @@
 import { app, BrowserWindow, ipcMain, shell } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { appInfo } from '../core/app-info.js'
+import { appManifest } from '../core/app-info.js'
 import { ok } from '../../shared/result.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -37,7 +37,10 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   app.enableSandbox()
-  ipcMain.handle('app:get-info', () => ok(appInfo('electron')))
+  // TODO(#10): the composition root serves every channel; until then, the footer's one.
+  ipcMain.handle('app:get-info', () =>
+    ok({ ...appManifest, shell: 'electron', callbackUrl: '', webUrl: '', hasConsumer: false }),
+  )
   void app.whenReady().then(() => {
     createWindow()
     app.on('activate', () => {

@@ -53,6 +53,8 @@ function violation(options, layer, from, specifier, shown) {
     const path = relative(options.root, target).split(sep).join('/')
     const targetLayer = layerOf(options.layers, path)
     if (targetLayer && policy.layers.includes(targetLayer)) return undefined
+    // A project file outside every layer that a layer may read as data (core's package.json).
+    if (!targetLayer && policy.files?.includes(path)) return undefined
     return `'${specifier}' leads to ${targetLayer ? `${targetLayer}/` : path}: ${summary(layer, policy)}.`
   }
   if (isNodeBuiltin(specifier))
