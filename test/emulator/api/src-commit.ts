@@ -3,25 +3,23 @@
  * bitbucket-api.md §3 applied verbatim, under the repository's writer lock and with a
  * compare-and-swap branch move (a lost race is a 409, like a stale parent).
  */
-import { git as runGit, type FileChange, type GitRepository } from '../git/git-store.js'
+import type { BlobListing, FileChange, GitRepository, RefState } from '../git/git-store.js'
 import { ApiError } from '../http.js'
 import type { EmulatorSettings } from '../settings.js'
 import type { CommitPlan } from './src-plan.js'
 
 const MODES = { executable: '100755', link: '120000' } as const
 
-/** Writes every upload as a blob (streamed by git from its temporary file). */
+/** Writes every upload as a blob, all through one git process (which streams the large ones). */
 export async function writeBlobs(git: GitRepository, plan: CommitPlan): Promise<FileChange[]> {
-  const changes: FileChange[] = []
-  for (const upload of plan.uploads.values()) {
-    // A link's blob is its target path; the part's attributes alone decide the mode (§3).
-    changes.push({
-      path: upload.path,
-      blob: await git.writeBlobFromFile(upload.file),
-      mode: upload.attribute ? MODES[upload.attribute] : '100644',
-    })
-  }
-  return changes
+  const uploads = [...plan.uploads.values()]
+  const blobs = await git.writeBlobsFrom(uploads.map((upload) => upload.content))
+  // A link's blob is its target path; the part's attributes alone decide the mode (§3).
+  return uploads.map((upload, i) => ({
+    path: upload.path,
+    blob: blobs[i]!,
+    mode: upload.attribute ? MODES[upload.attribute] : '100644',
+  }))
 }
 
 function stale(settings: EmulatorSettings): ApiError {
@@ -44,15 +42,6 @@ async function resolveParent(git: GitRepository, sha: string, settings: Emulator
   return full
 }
 
-/** The object type at `path` in `commit` (`rev:path` syntax takes the path literally). */
-async function typeAt(git: GitRepository, commit: string, path: string): Promise<string | null> {
-  try {
-    return (await runGit(git.gitDir, ['cat-file', '-t', `${commit}:${path}`])).toString().trim()
-  } catch {
-    return null
-  }
-}
-
 /** Deletions of paths the base really has as files; the others per `deleteOfMissingPath` (UNCONFIRMED §3). */
 async function effectiveDeletions(
   git: GitRepository,
@@ -61,9 +50,11 @@ async function effectiveDeletions(
   settings: EmulatorSettings,
 ): Promise<string[]> {
   const out: string[] = []
-  for (const path of plan.deletions) {
+  // Asked all at once: the reader answers in order through one process.
+  const types = await Promise.all(plan.deletions.map((path) => (base === null ? null : git.typeAt(base, path))))
+  for (const [i, path] of plan.deletions.entries()) {
     // Choice: `files=` names files; a directory path counts as a missing file, not a recursive delete.
-    const present = base !== null && (await typeAt(git, base, path)) === 'blob'
+    const present = types[i] === 'blob'
     if (present) out.push(path)
     else if (settings.deleteOfMissingPath === 'error')
       throw new ApiError(400, `Cannot delete "${path}": no such file`, {
@@ -73,21 +64,14 @@ async function effectiveDeletions(
   return out
 }
 
-async function treeOf(git: GitRepository, commit: string): Promise<string> {
-  return (await runGit(git.gitDir, ['rev-parse', `${commit}^{tree}`])).toString().trim()
-}
-
-/** Every blob of a commit's tree: path → "mode sha". */
-async function listing(git: GitRepository, commit: string): Promise<Map<string, string>> {
-  const out = (await runGit(git.gitDir, ['ls-tree', '-r', '-z', commit])).toString('utf8')
-  const map = new Map<string, string>()
-  for (const line of out.split('\0')) {
-    if (!line) continue
-    const tab = line.indexOf('\t')
-    const [mode, , sha] = line.slice(0, tab).split(' ')
-    map.set(line.slice(tab + 1), `${mode} ${sha}`)
-  }
-  return map
+/**
+ * The first path of `base` that `tree` lost and the request does not delete: what
+ * `git diff-tree -r --diff-filter=D base tree` lists, in the same (tree) order.
+ */
+function lostPath(base: BlobListing, tree: BlobListing, deletions: readonly string[]): string | undefined {
+  const deleted = new Set(deletions)
+  for (const path of base.keys()) if (!tree.has(path) && !deleted.has(path)) return path
+  return undefined
 }
 
 /**
@@ -103,7 +87,9 @@ async function verifyTree(
   deletions: string[],
   settings: EmulatorSettings,
 ): Promise<void> {
-  const tree = await listing(git, sha)
+  // The base's listing first: it is usually the one kept from the commit before.
+  const baseListing = settings.fileDirectoryConflict === 'error' && base !== null ? await git.listBlobs(base) : null
+  const tree = await git.listBlobs(sha)
   const uploaded = new Set(changes.map((c) => c.path))
   const related = (path: string): boolean =>
     [...uploaded].some((p) => p !== path && (p.startsWith(`${path}/`) || path.startsWith(`${p}/`)))
@@ -114,14 +100,8 @@ async function verifyTree(
       fields: { path: [`${change.path} is not a valid repository path.`] },
     })
   }
-  if (settings.fileDirectoryConflict === 'error' && base !== null) {
-    const removed = (
-      await runGit(git.gitDir, ['diff-tree', '-r', '-z', '--no-renames', '--diff-filter=D', '--name-only', base, sha])
-    )
-      .toString('utf8')
-      .split('\0')
-      .filter(Boolean)
-    const lost = removed.find((path) => !deletions.includes(path))
+  if (baseListing !== null) {
+    const lost = lostPath(baseListing, tree, deletions)
     if (lost !== undefined)
       throw new ApiError(400, `Path conflict: the upload would remove "${lost}", which the request does not delete`, {
         fields: { path: ['A file cannot also be a directory.'] },
@@ -130,8 +110,8 @@ async function verifyTree(
 }
 
 /** Whether `name` and an existing branch would nest (`cms` and `cms/x`): git cannot have both. */
-async function refHierarchyConflict(git: GitRepository, name: string): Promise<boolean> {
-  return (await git.branches()).some((b) => b.name.startsWith(`${name}/`) || name.startsWith(`${b.name}/`))
+function refHierarchyConflict(refs: RefState, name: string): boolean {
+  return [...refs.branches.keys()].some((branch) => branch.startsWith(`${name}/`) || name.startsWith(`${branch}/`))
 }
 
 interface Placement {
@@ -145,17 +125,22 @@ interface Placement {
   existing: boolean
 }
 
-/** Applies §3's branch/parents rules, verbatim. */
-async function place(git: GitRepository, plan: CommitPlan, settings: EmulatorSettings): Promise<Placement> {
-  const main = await git.headBranch()
-  if (await git.isEmpty()) {
+/** Applies §3's branch/parents rules, verbatim, to the refs as read under the writer lock. */
+async function place(
+  git: GitRepository,
+  refs: RefState,
+  plan: CommitPlan,
+  settings: EmulatorSettings,
+): Promise<Placement> {
+  const main = refs.head
+  if (refs.branches.size === 0) {
     // "the new commit will become the repo's root commit" (and, with `branch`, define the main branch).
     if (plan.parent !== null) throw unknownParent(plan.parent, settings)
     return { target: plan.branch ?? main, base: null, expected: null, existing: false }
   }
   const parent = plan.parent === null ? null : await resolveParent(git, plan.parent, settings)
   const target = plan.branch ?? main
-  const tip = await git.branchTip(target)
+  const tip = refs.branches.get(target) ?? null
   if (tip !== null) {
     // Existing branch (or the main branch when `branch` is omitted): `parents` asserts the tip.
     if (parent !== null && parent !== tip) throw stale(settings)
@@ -168,11 +153,11 @@ async function place(git: GitRepository, plan: CommitPlan, settings: EmulatorSet
     throw new ApiError(400, 'This API cannot be used to create additional root commits in non-empty repositories.')
   }
   // New branch: on top of the parent, else a child of the main branch's tip (main not advanced).
-  const base = parent ?? (await git.branchTip(main))
+  const base = parent ?? refs.branches.get(main) ?? null
   if (base === null)
     throw new ApiError(400, 'This API cannot be used to create additional root commits in non-empty repositories.')
   // §3/§8.1.6: a name nesting with an existing branch gave decap-cms a 500 "Something went wrong".
-  if (await refHierarchyConflict(git, target)) throw new ApiError(500, 'Something went wrong')
+  if (refHierarchyConflict(refs, target)) throw new ApiError(500, 'Something went wrong')
   return { target, base, expected: null, existing: false }
 }
 
@@ -184,8 +169,9 @@ export async function commitPlan(
   settings: EmulatorSettings,
 ): Promise<string> {
   return git.exclusive(async () => {
-    const wasEmpty = await git.isEmpty()
-    const where = await place(git, plan, settings)
+    // One read of the refs serves every rule; a push racing with it loses at the compare-and-swap.
+    const refs = await git.refState()
+    const where = await place(git, refs, plan, settings)
     const deletions = await effectiveDeletions(git, where.base, plan, settings)
     const sha = await git.createCommit({
       parent: where.base,
@@ -199,13 +185,13 @@ export async function commitPlan(
     if (
       where.existing &&
       settings.emptyCommitOnExistingBranch === 'error' &&
-      (await treeOf(git, sha)) === (await treeOf(git, where.base!))
+      (await git.treeOf(sha)) === (await git.treeOf(where.base!))
     ) {
       throw new ApiError(400, 'No changes to commit.')
     }
     // Compare-and-swap: a git push that moved the branch meanwhile makes this a lost race.
     if (!(await git.moveBranch(where.target, sha, where.expected))) throw stale(settings)
-    if (wasEmpty && plan.branch !== null && plan.branch !== (await git.headBranch()))
+    if (refs.branches.size === 0 && plan.branch !== null && plan.branch !== refs.head)
       await git.setHeadBranch(plan.branch)
     return sha
   })

@@ -2,11 +2,12 @@
  * Turns a `/src` request body (multipart or urlencoded) into meta fields and uploaded files,
  * following bitbucket-api.md §3: field names are repository paths, the five meta names are meta
  * unless the part has `filename=` (multipart) or the name has a leading `/` (both), file bytes are
- * never decoded, and `x-attributes` marks executables and links. File contents go straight to
- * temporary files, never to memory.
+ * never decoded, and `x-attributes` marks executables and links. Small files stay in memory,
+ * within a budget per request; larger ones go straight to temporary files, never to memory.
  */
 import { open as openFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { BlobSource } from '../git/git-store.js'
 import { ApiError } from '../http.js'
 import type { EmulatorSettings } from '../settings.js'
 import type { PartHead, PartSink } from './multipart.js'
@@ -19,12 +20,11 @@ export type MetaField = (typeof META_FIELDS)[number]
 /** `x-attributes` values that change the git mode (§3); submodules are not supported. */
 export type FileAttribute = 'executable' | 'link'
 
-/** One uploaded file, its bytes in a temporary file. */
+/** One uploaded file: its bytes in memory (a small file) or in a temporary file. */
 export interface Upload {
   /** Repository path, no leading slash. */
   path: string
-  /** Temporary file holding the bytes. */
-  file: string
+  content: BlobSource
   attribute: FileAttribute | null
 }
 
@@ -38,6 +38,15 @@ export interface SrcForm {
 
 /** Meta values are short; this bounds what a meta field may hold in memory. */
 const MAX_META_BYTES = 1024 * 1024
+
+/**
+ * A file part up to this size stays in memory (on a slow disk, a thousand small temporary files
+ * cost more than the commit); a larger one streams to a temporary file from the moment it
+ * outgrows this.
+ */
+const SMALL_PART_BYTES = 64 * 1024
+/** What one request may hold in memory across its small parts; past it, parts go to files too. */
+const MAX_HELD_BYTES = 16 * 1024 * 1024
 
 function isMeta(name: string): name is MetaField {
   return (META_FIELDS as readonly string[]).includes(name)
@@ -96,6 +105,8 @@ export class FormCollector {
   readonly form: SrcForm = { meta: { message: [], author: [], parents: [], files: [], branch: [] }, uploads: [] }
   private readonly handles = new Set<FileHandle>()
   private counter = 0
+  /** Bytes of small parts held in memory so far. */
+  private held = 0
 
   constructor(
     private readonly tempDir: string,
@@ -133,18 +144,43 @@ export class FormCollector {
 
   private async openUpload(name: string, attribute: FileAttribute | null): Promise<PartSink> {
     const path = normalisePath(name)
-    const file = join(this.tempDir, `part-${this.counter++}`)
-    const handle = await openFile(file, 'wx', 0o600)
-    this.handles.add(handle)
+    // The part's bytes while it is small; null once it streams to `file`.
+    let chunks: Buffer[] | null = []
+    let size = 0
+    let file = ''
+    let handle: FileHandle | null = null
+    const writeOut = async (to: FileHandle, chunk: Buffer): Promise<void> => {
+      // write(2) may take fewer bytes than offered; loop until the chunk is on disk.
+      for (let done = 0; done < chunk.length;) done += (await to.write(chunk, done)).bytesWritten
+    }
     return {
       write: async (chunk) => {
-        // write(2) may take fewer bytes than offered; loop until the chunk is on disk.
-        for (let done = 0; done < chunk.length;) done += (await handle.write(chunk, done)).bytesWritten
+        if (chunks !== null) {
+          if (size + chunk.length <= SMALL_PART_BYTES && this.held + chunk.length <= MAX_HELD_BYTES) {
+            chunks.push(chunk)
+            size += chunk.length
+            this.held += chunk.length
+            return
+          }
+          // Too large for memory: to a temporary file, what came so far first.
+          file = join(this.tempDir, `part-${this.counter++}`)
+          handle = await openFile(file, 'wx', 0o600)
+          this.handles.add(handle)
+          const earlier = chunks
+          chunks = null
+          this.held -= size
+          for (const part of earlier) await writeOut(handle, part)
+        }
+        await writeOut(handle!, chunk)
       },
       end: async () => {
-        this.handles.delete(handle)
-        await handle.close()
-        this.form.uploads.push({ path, file, attribute })
+        if (chunks !== null) {
+          this.form.uploads.push({ path, content: { bytes: Buffer.concat(chunks) }, attribute })
+          return
+        }
+        this.handles.delete(handle!)
+        await handle!.close()
+        this.form.uploads.push({ path, content: { file }, attribute })
       },
     }
   }

@@ -72,17 +72,30 @@ function chooseParent(values: string[]): string | null {
 }
 
 /**
+ * Branch name → whether git accepts it. git's answer depends on the name alone, so a client
+ * sending the same branch every time costs one `check-ref-format`. Bounded, for long runs.
+ */
+const checkedNames = new Map<string, boolean>()
+const MAX_CHECKED_NAMES = 1000
+
+/**
  * git's rules for a branch name, checked on the full ref (`check-ref-format --branch` would
  * expand `@` and `@{-1}` instead of refusing them), plus what `git branch` itself refuses.
  */
 async function isBranchName(git: GitRepository, name: string): Promise<boolean> {
   if (name === 'HEAD' || name === '@' || name.startsWith('-')) return false
-  try {
-    await runGit(git.gitDir, ['check-ref-format', `refs/heads/${name}`])
-    return true
-  } catch {
-    return false
+  let valid = checkedNames.get(name)
+  if (valid === undefined) {
+    try {
+      await runGit(git.gitDir, ['check-ref-format', `refs/heads/${name}`])
+      valid = true
+    } catch {
+      valid = false
+    }
+    if (checkedNames.size >= MAX_CHECKED_NAMES) checkedNames.clear()
+    checkedNames.set(name, valid)
   }
+  return valid
 }
 
 async function chooseBranch(values: string[], git: GitRepository): Promise<string | null> {

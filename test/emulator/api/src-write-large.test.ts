@@ -51,6 +51,24 @@ async function streamUpload(
   return { res, blobSha: hash.digest('hex'), size }
 }
 
+/** Peak `arrayBuffers` growth over a full GC while `work` runs (the emulator runs in this process). */
+async function peakBuffersDuring(work: () => Promise<void>): Promise<number> {
+  const gc = collector()
+  gc()
+  const baseline = process.memoryUsage().arrayBuffers
+  let peak = baseline
+  const sampler = setInterval(() => {
+    gc()
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers)
+  }, 100)
+  try {
+    await work()
+  } finally {
+    clearInterval(sampler)
+  }
+  return peak - baseline
+}
+
 test('POST /src streams large files', async (t) => {
   const emu = await useEmulator(t)
   const token = await emu.oauthToken()
@@ -101,6 +119,42 @@ test('POST /src streams large files', async (t) => {
     assert.ok(held < upload.size * 0.75, `${mib(held)} of buffers held for a ${mib(upload.size)} upload`)
     const growth = peakRss - baseline.rss
     assert.ok(growth < upload.size, `RSS grew by ${mib(growth)} for a ${mib(upload.size)} upload`)
+  })
+
+  await t.test('many small files: the request holds a bounded share of them in memory, the rest on disk', async () => {
+    const dir = await freshRepo(emu, 'many-small')
+    const boundary = `----pail${randomBytes(16).toString('hex')}`
+    const files = 1600
+    const size = 60 * 1024
+    const shas = new Map<string, string>()
+    let res: IncomingMessage | undefined
+    const held = await peakBuffersDuring(async () => {
+      const req = request(`${emu.info.apiUrl}/2.0/repositories/pail-demo/many-small/src`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      })
+      const response = once(req, 'response') as Promise<[IncomingMessage]>
+      for (let i = 0; i < files; i++) {
+        const path = `small/f${i}.bin`
+        // Distinct but compressible content: git's time goes to the commit, not to zlib.
+        const bytes = Buffer.alloc(size, i % 251)
+        bytes.writeUInt32BE(i)
+        shas.set(path, createHash('sha1').update(`blob ${size}\0`).update(bytes).digest('hex'))
+        const head = `--${boundary}\r\nContent-Disposition: form-data; name="${path}"; filename="f"\r\n\r\n`
+        if (!req.write(Buffer.concat([Buffer.from(head), bytes, Buffer.from('\r\n')]))) await once(req, 'drain')
+      }
+      req.end(`--${boundary}--\r\n`)
+      ;[res] = await response
+      res.resume()
+      await once(res, 'end')
+    })
+    assert.equal(res?.statusCode, 201)
+    const tree = await lsTree(dir, res.headers.location!.split('/').at(-1)!)
+    for (const [path, sha] of shas) assert.equal(tree.get(path)?.sha, sha, path)
+    // Every file is small enough for memory, but not all of them together (94 MiB): past the
+    // request's budget they go to temporary files.
+    const mib = (n: number): string => `${Math.round(n / 2 ** 20)} MiB`
+    assert.ok(held < (files * size) / 2, `${mib(held)} of buffers held for ${mib(files * size)} of small files`)
   })
 
   await t.test('a 4 MiB urlencoded value of random bytes round-trips through percent-decoding', async () => {

@@ -40,10 +40,16 @@ function backendEnv(
   const { req, url } = ctx
   const env: Record<string, string> = {
     ...isolatedGitEnv(),
-    // Smart HTTP only: Bitbucket serves no dumb-protocol files.
-    GIT_CONFIG_COUNT: '1',
+    // Smart HTTP only: Bitbucket serves no dumb-protocol files. Pushes are allowed (git-auth.ts
+    // has judged the credential) and a fetch may want any SHA. These two were repository config;
+    // given here they cost no git process per repository created.
+    GIT_CONFIG_COUNT: '3',
     GIT_CONFIG_KEY_0: 'http.getanyfile',
     GIT_CONFIG_VALUE_0: 'false',
+    GIT_CONFIG_KEY_1: 'http.receivepack',
+    GIT_CONFIG_VALUE_1: 'true',
+    GIT_CONFIG_KEY_2: 'uploadpack.allowAnySHA1InWant',
+    GIT_CONFIG_VALUE_2: 'true',
     GIT_PROJECT_ROOT: projectRoot,
     GIT_HTTP_EXPORT_ALL: '1',
     GATEWAY_INTERFACE: 'CGI/1.1',

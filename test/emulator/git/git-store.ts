@@ -3,13 +3,25 @@
  * and `git clone` are the judges of what the emulator did.
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { parseRawNumstat, type DiffEntry, type DiffOptions } from './git-diff.js'
+import { importBlobs, type BlobSource } from './blob-import.js'
+import { fitsOneLine, ObjectReader, type ObjectInfo } from './object-reader.js'
+
+export type { BlobSource } from './blob-import.js'
+export type { ObjectInfo } from './object-reader.js'
 
 export const ZERO_SHA = '0'.repeat(40)
+
+/**
+ * From this many blobs on, one write goes into a pack rather than loose files: git's own line for
+ * a push (`transfer.unpackLimit`, 100 by default), and on a slow disk a hundred file creations
+ * cost more than a process.
+ */
+const PACK_FROM_BLOBS = 100
 
 export class GitError extends Error {
   constructor(
@@ -26,20 +38,22 @@ interface RunOptions {
   input?: Buffer | string
 }
 
+/** The environment of every git the store runs on `gitDir`. */
+function storeEnv(gitDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    GIT_DIR: gitDir,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    LC_ALL: 'C',
+    ...extra,
+  }
+}
+
 /** Runs git in `gitDir` and resolves with its stdout; rejects with stderr on a non-zero exit. */
 export function git(gitDir: string, args: string[], options: RunOptions = {}): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      env: {
-        ...process.env,
-        GIT_DIR: gitDir,
-        GIT_CONFIG_NOSYSTEM: '1',
-        GIT_TERMINAL_PROMPT: '0',
-        LC_ALL: 'C',
-        ...options.env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
+    const child = spawn('git', args, { env: storeEnv(gitDir, options.env), stdio: ['pipe', 'pipe', 'pipe'] })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (c: Buffer) => out.push(c))
@@ -95,17 +109,71 @@ export interface NewCommit {
   committerEmail?: string
 }
 
-/** One bare repository and the operations the emulator needs on it. */
+/** The branches and the branch HEAD names, read in one go. */
+export interface RefState {
+  /** The branch HEAD points at (the main branch), whether or not it exists yet. */
+  head: string
+  /** Branch name → tip SHA, every branch. */
+  branches: ReadonlyMap<string, string>
+}
+
+/** A commit's files and links (and submodules): path → "mode sha", in git's tree order. */
+export type BlobListing = ReadonlyMap<string, string>
+
+/**
+ * One bare repository and the operations the emulator needs on it. Object lookups go through
+ * one long-lived `git cat-file --batch-check` (started on first use, ended by `close`); writes
+ * take a fixed number of git processes per commit, whatever the number of files.
+ */
 export class GitRepository {
   private lock: Promise<unknown> = Promise.resolve()
+  private readonly reader: ObjectReader
+  /** The last listing read: a commit's listing is the next commit's base listing. */
+  private lastListing: { commit: string; listing: BlobListing } | null = null
+  private emptyTreeSha: string | null = null
 
-  constructor(readonly gitDir: string) {}
+  constructor(readonly gitDir: string) {
+    this.reader = new ObjectReader(() => storeEnv(gitDir))
+  }
 
-  /** Creates the bare repository (main branch `initialBranch`) with pushes over HTTP allowed. */
+  /**
+   * Creates the bare repository (main branch `initialBranch`). Pushes over HTTP and fetches of
+   * any SHA are allowed by the settings git-http.ts gives `git http-backend`.
+   */
   async init(initialBranch: string): Promise<void> {
     await git(this.gitDir, ['init', '--quiet', '--bare', `--initial-branch=${initialBranch}`, this.gitDir])
-    await git(this.gitDir, ['config', 'http.receivepack', 'true'])
-    await git(this.gitDir, ['config', 'uploadpack.allowAnySHA1InWant', 'true'])
+  }
+
+  /** Ends the long-lived reader (the next lookup starts a new one). */
+  async close(): Promise<void> {
+    await this.reader.close()
+  }
+
+  /**
+   * The object a name (`rev^{commit}`, `commit:path`, `commit^{tree}`, a SHA) resolves to, or
+   * null when it names nothing, as `git rev-parse --verify` would resolve it.
+   */
+  async objectInfo(name: string): Promise<ObjectInfo | null> {
+    if (fitsOneLine(name)) return this.reader.info(name)
+    // A path may hold a line break, which one batch line cannot carry: rev-parse resolves it.
+    try {
+      const sha = (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', name])).toString().trim()
+      return sha === '' ? null : this.reader.info(sha)
+    } catch {
+      return null
+    }
+  }
+
+  /** The object type at `path` in `commit` (`rev:path` takes the path literally), or null. */
+  async typeAt(commit: string, path: string): Promise<ObjectInfo['type'] | null> {
+    return (await this.objectInfo(`${commit}:${path}`))?.type ?? null
+  }
+
+  /** The root tree of a commit. */
+  async treeOf(commit: string): Promise<string> {
+    const info = await this.objectInfo(`${commit}^{tree}`)
+    if (!info) throw new GitError(`No tree for ${commit}`, '', null)
+    return info.sha
   }
 
   /** Runs `fn` with no other writer on this repository. */
@@ -122,11 +190,8 @@ export class GitRepository {
       ? [`${rev}^{commit}`, `refs/heads/${rev}^{commit}`]
       : [`refs/heads/${rev}^{commit}`, `refs/tags/${rev}^{commit}`]
     for (const candidate of candidates) {
-      try {
-        return (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', candidate])).toString().trim()
-      } catch {
-        // try the next spelling
-      }
+      const info = await this.objectInfo(candidate)
+      if (info?.type === 'commit') return info.sha
     }
     return null
   }
@@ -142,13 +207,25 @@ export class GitRepository {
   }
 
   async branchTip(name: string): Promise<string | null> {
-    try {
-      return (await git(this.gitDir, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}^{commit}`]))
-        .toString()
-        .trim()
-    } catch {
-      return null
+    const info = await this.objectInfo(`refs/heads/${name}^{commit}`)
+    return info?.type === 'commit' ? info.sha : null
+  }
+
+  /** Every branch and the HEAD branch: one git process when the HEAD branch exists. */
+  async refState(): Promise<RefState> {
+    const out = (
+      await git(this.gitDir, ['for-each-ref', '--format=%(objectname) %(HEAD) %(refname:strip=2)', 'refs/heads/'])
+    ).toString()
+    const branches = new Map<string, string>()
+    let head: string | null = null
+    for (const line of out.split('\n')) {
+      if (!line) continue
+      const name = line.slice(43)
+      branches.set(name, line.slice(0, 40))
+      if (line.charAt(41) === '*') head = name
     }
+    // `%(HEAD)` marks only a branch that exists; an unborn one takes symbolic-ref.
+    return { head: head ?? (await this.headBranch()), branches }
   }
 
   /** The branch HEAD points at (the repository's main branch). */
@@ -206,10 +283,7 @@ export class GitRepository {
 
   /** The entry at `path` in `commit`, or null. '' is the root tree. */
   async entry(commit: string, path: string): Promise<TreeEntry | null> {
-    if (path === '') {
-      const sha = (await git(this.gitDir, ['rev-parse', `${commit}^{tree}`])).toString().trim()
-      return { path: '', type: 'tree', mode: '040000', sha, size: null }
-    }
+    if (path === '') return { path: '', type: 'tree', mode: '040000', sha: await this.treeOf(commit), size: null }
     const out = (await git(this.gitDir, ['ls-tree', '-z', '-l', commit, '--', path])).toString('utf8')
     const line = out.split('\0').find(Boolean)
     if (!line) return null
@@ -234,13 +308,65 @@ export class GitRepository {
 
   /** Writes a file from disk as a blob (git streams large files) and returns its SHA. */
   async writeBlobFromFile(file: string): Promise<string> {
-    return (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--', file])).toString().trim()
+    return (await this.writeBlobsFrom([{ file }]))[0]!
   }
 
   async writeBlob(content: Buffer | string): Promise<string> {
     return (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--stdin'], { input: content }))
       .toString()
       .trim()
+  }
+
+  /** Writes several contents as blobs with one git process; SHAs in order. */
+  async writeBlobs(contents: readonly (Buffer | string)[]): Promise<string[]> {
+    return this.writeBlobsFrom(contents.map((content) => ({ bytes: Buffer.from(content) })))
+  }
+
+  /**
+   * Writes blobs from memory or files with one git process and returns their SHAs in order:
+   * from `PACK_FROM_BLOBS` on, one `git fast-import` into one pack; fewer, loose objects through
+   * one `git hash-object` (in-memory bytes passing through temporary files). git reads or
+   * receives each file in chunks, so large ones are never held whole.
+   */
+  async writeBlobsFrom(sources: readonly BlobSource[]): Promise<string[]> {
+    if (sources.length === 0) return []
+    if (sources.length >= PACK_FROM_BLOBS) return importBlobs(storeEnv(this.gitDir), sources)
+    const only = sources[0]!
+    if (sources.length === 1 && 'bytes' in only) return [await this.writeBlob(only.bytes)]
+    const dir = sources.some((source) => 'bytes' in source) ? await mkdtemp(join(tmpdir(), 'emu-blobs-')) : null
+    try {
+      const files: string[] = []
+      for (const [i, source] of sources.entries()) {
+        if ('file' in source) files.push(source.file)
+        else {
+          files.push(join(dir!, String(i)))
+          await writeFile(files[i]!, source.bytes, { mode: 0o600 })
+        }
+      }
+      return await this.hashFiles(files)
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  /** Files as loose blobs through one `git hash-object --stdin-paths`; SHAs in order. */
+  private async hashFiles(files: readonly string[]): Promise<string[]> {
+    // One path a line (absolute, so none starts with the quote git would read as C quoting):
+    // a name with a line break goes on its own.
+    const paths = files.map((file) => resolve(file))
+    if (!paths.every(fitsOneLine)) {
+      const shas: string[] = []
+      for (const path of paths)
+        shas.push((await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--', path])).toString().trim())
+      return shas
+    }
+    const out = await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+      input: `${paths.join('\n')}\n`,
+    })
+    const shas = out.toString().split('\n').filter(Boolean)
+    if (shas.length !== files.length)
+      throw new GitError(`git hash-object wrote ${shas.length} blobs for ${files.length} files`, '', null)
+    return shas
   }
 
   /**
@@ -251,8 +377,8 @@ export class GitRepository {
     const scratch = await mkdtemp(join(tmpdir(), 'emu-index-'))
     const env = { GIT_INDEX_FILE: join(scratch, 'index') }
     try {
+      // Without a parent the index file does not exist yet, which git reads as an empty index.
       if (spec.parent) await git(this.gitDir, ['read-tree', spec.parent], { env })
-      else await git(this.gitDir, ['read-tree', '--empty'], { env })
       const lines: string[] = []
       for (const path of spec.deletions) lines.push(`0 ${ZERO_SHA}\t${path}`)
       for (const change of spec.changes) lines.push(`${change.mode} ${change.blob}\t${change.path}`)
@@ -281,7 +407,9 @@ export class GitRepository {
 
   /** The empty tree's id (written if missing): what a root commit is diffed against. */
   async emptyTree(): Promise<string> {
-    return (await git(this.gitDir, ['mktree'], { input: '' })).toString().trim()
+    // git knows the empty tree even when no repository stores it: asking once is enough.
+    this.emptyTreeSha ??= (await git(this.gitDir, ['mktree'], { input: '' })).toString().trim()
+    return this.emptyTreeSha
   }
 
   /** The best common ancestor of two commits (`git merge-base`), or null for unrelated histories. */
@@ -306,6 +434,25 @@ export class GitRepository {
     args.push(from ?? (await this.emptyTree()), to, '--', ...options.paths)
     const out = await git(this.gitDir, args, { env: { GIT_LITERAL_PATHSPECS: '1' } })
     return parseRawNumstat(out.toString('utf8'))
+  }
+
+  /**
+   * Every file, link and submodule of a commit (`git ls-tree -r`), path → "mode sha". The last
+   * listing is kept, so a commit made on top of the one listed before costs no second listing.
+   */
+  async listBlobs(commit: string): Promise<BlobListing> {
+    if (this.lastListing?.commit === commit) return this.lastListing.listing
+    const out = (await git(this.gitDir, ['ls-tree', '-r', '-z', commit])).toString('utf8')
+    const listing = new Map<string, string>()
+    for (const line of out.split('\0')) {
+      if (!line) continue
+      const tab = line.indexOf('\t')
+      const [mode, , sha] = line.slice(0, tab).split(' ')
+      listing.set(line.slice(tab + 1), `${mode} ${sha}`)
+    }
+    // Keyed by the SHA given; a branch name would go stale, so only full SHAs are kept.
+    if (/^[0-9a-f]{40,64}$/.test(commit)) this.lastListing = { commit, listing }
+    return listing
   }
 
   /** Paths present in a commit's tree (files and links), for deletion checks. */
