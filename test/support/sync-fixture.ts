@@ -14,7 +14,13 @@ import type { Session } from '../../main/core/auth/auth-service.js'
 import { HistoryStore } from '../../main/core/history/history-store.js'
 import { JsonSettingsStore } from '../../main/core/settings/settings-store.js'
 import { PairStore } from '../../main/core/sync/pairs/pair-store.js'
-import { PairSyncer, type PairSyncDeps, type SyncOutcome } from '../../main/core/sync/pass/pair-syncer.js'
+import { HoldStore, type Hold, type HoldResolution } from '../../main/core/sync/pass/hold-store.js'
+import {
+  PairSyncer,
+  type PairSyncDeps,
+  type PassOptions,
+  type SyncOutcome,
+} from '../../main/core/sync/pass/pair-syncer.js'
 import type { SyncPair } from '../../main/core/sync/pairs/sync-pair.js'
 import { useEmulator, type RunningEmulator } from '../emulator/harness.js'
 import type { EmulatorSettings } from '../emulator/settings.js'
@@ -29,13 +35,21 @@ export interface SyncFixture {
   session: Session
   pair: SyncPair
   history: HistoryStore
+  /** The pair's state folder (index, journal, hold…). */
+  stateDir: string
+  /** The emulator's bare repository. */
+  gitDir: string
   /** A fresh PairSyncer (as a new process would make) reconciling once. */
-  syncOnce(options?: { confirmed?: boolean }, deps?: Partial<PairSyncDeps>): Promise<SyncOutcome>
-  /** The files of the branch, by path: content, or `-> target` for links. */
+  syncOnce(options?: PassOptions, deps?: Partial<PairSyncDeps>): Promise<SyncOutcome>
+  /** Records the person's answer to the pair's hold, as the CLI or the window does. */
+  answer(resolution: HoldResolution): Promise<Hold>
+  /** The files of the pair's branch, by path: content, or `-> target` for links. */
   remoteTree(): Promise<Map<string, string>>
+  /** Every file and link in the folder, hidden and temporary ones included. */
   localTree(): Promise<Map<string, string>>
   /** Asserts the branch and the folder hold the same files, byte for byte. */
   assertInSync(): Promise<void>
+  /** Commits on the pair's branch. */
   commitCount(): Promise<number>
 }
 
@@ -61,7 +75,13 @@ async function treeOf(root: string, skip: (name: string) => boolean): Promise<Ma
 
 export async function syncFixture(
   t: TestContext,
-  options: { settings?: Partial<EmulatorSettings>; repository?: string; emptyRepository?: boolean } = {},
+  options: {
+    settings?: Partial<EmulatorSettings>
+    repository?: string
+    emptyRepository?: boolean
+    /** The pair's branch (default main); it need not exist. */
+    branch?: string
+  } = {},
 ): Promise<SyncFixture> {
   const emu = await useEmulator(t, options.settings ?? {})
   const slug = options.repository ?? 'handbook'
@@ -74,10 +94,13 @@ export async function syncFixture(
   await pail.auth.signInWithClientCredentials(emu.info.privateConsumer)
   const session = (await pail.auth.session())!
   const pairs = new PairStore(new JsonSettingsStore(pail.home), pail.home)
-  const pair = await pairs.add({ folder, workspace: 'pail-demo', repository: slug, branch: 'main' })
+  const branch = options.branch ?? 'main'
+  const pair = await pairs.add({ folder, workspace: 'pail-demo', repository: slug, branch })
   const history = new HistoryStore(pail.home)
   const repo = emu.server.world.repository('pail-demo', slug)!
   const gitDir = emu.server.git(repo).gitDir
+  const stateDir = join(pail.home, 'pairs', pair.id)
+  let clones = 0
   const fixture: SyncFixture = {
     emu,
     folder,
@@ -85,22 +108,22 @@ export async function syncFixture(
     session,
     pair,
     history,
+    stateDir,
+    gitDir,
     syncOnce: (opts = {}, deps = {}) =>
-      new PairSyncer(pair, {
-        session,
-        history,
-        stateDir: join(pail.home, 'pairs', pair.id),
-        device: 'test-pc',
-        ...deps,
-      }).syncOnce(opts),
+      new PairSyncer(pair, { session, history, stateDir, device: 'test-pc', ...deps }).syncOnce(opts),
+    answer: (resolution) => new HoldStore(stateDir).resolve(resolution),
     async remoteTree() {
-      const clone = join(root, `clone-${Date.now()}`)
-      await run('git', ['clone', '--quiet', gitDir, clone], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } })
+      const clone = join(root, `clone-${++clones}`)
+      await run('git', ['clone', '--quiet', '--branch', branch, gitDir, clone], {
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+      })
       const tree = await treeOf(clone, (name) => name === '.git')
       await rm(clone, { recursive: true, force: true })
       return tree
     },
-    localTree: () => treeOf(folder, (name) => name.endsWith('.tmp')),
+    // Nothing is left out: a temporary file Pail left behind is a difference (issue #7, point 3).
+    localTree: () => treeOf(folder, () => false),
     async assertInSync() {
       const [remote, local] = [await fixture.remoteTree(), await fixture.localTree()]
       assert.deepEqual([...local.keys()].sort(), [...remote.keys()].sort(), 'the same paths on both sides')
@@ -108,7 +131,7 @@ export async function syncFixture(
         assert.equal(content, remote.get(path), `the same bytes and mode for ${path}`)
     },
     async commitCount() {
-      return Number((await run('git', ['--git-dir', gitDir, 'rev-list', '--count', 'main'])).stdout.trim())
+      return Number((await run('git', ['--git-dir', gitDir, 'rev-list', '--count', branch])).stdout.trim())
     },
   }
   return fixture

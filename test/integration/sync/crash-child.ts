@@ -1,7 +1,8 @@
 /**
  * A Pail process that syncs one pair and kills itself with SIGKILL right after Bitbucket's 201,
  * before the index is written. Run by crash-recovery.test.ts with PAIL_HOME, PAIL_WEB_URL,
- * PAIL_API_URL and PAIL_PAIR set.
+ * PAIL_API_URL and PAIL_PAIR set. With PAIL_CRASH_AT=never it just syncs, for a test that kills
+ * it from outside at a moment of its choosing (cut-download.test.ts: mid-download).
  */
 import { join } from 'node:path'
 import { AuthService } from '../../../main/core/auth/auth-service.js'
@@ -28,8 +29,12 @@ await new PairSyncer(pair, {
   history: new HistoryStore(home),
   stateDir: join(home, 'pairs', pair.id),
   device: 'crash-pc',
-  afterCommitLanded: async () => {
-    process.kill(process.pid, 'SIGKILL')
-    await new Promise(() => undefined)
-  },
+  ...(process.env.PAIL_CRASH_AT === 'never'
+    ? {}
+    : {
+        afterCommitLanded: async () => {
+          process.kill(process.pid, 'SIGKILL')
+          await new Promise(() => undefined)
+        },
+      }),
 }).syncOnce()

@@ -38,7 +38,7 @@ test('a change set above the per-commit caps becomes several commits, deletions 
   await Promise.all(Array.from({ length: 25 }, (_, i) => writeFile(join(f.folder, 'batch', `${i}.txt`), `${i}\n`)))
   await rm(join(f.folder, 'README.md'))
   const before = await f.commitCount()
-  const outcome = await f.syncOnce({ confirmed: true }, { maxFilesPerCommit: 10 })
+  const outcome = await f.syncOnce({}, { maxFilesPerCommit: 10 })
   assert.equal(outcome.status, 'committed')
   assert.equal((outcome as { uploaded: number }).uploaded, 25)
   assert.equal(await f.commitCount(), before + 3)

@@ -6,13 +6,14 @@ import assert from 'node:assert/strict'
 import { chmod, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { HoldStore } from '../../../main/core/sync/pass/hold-store.js'
 import { syncFixture } from '../../support/sync-fixture.js'
 
 test('an empty folder paired with a repository receives its files; nothing is deleted', async (t) => {
   const f = await syncFixture(t)
   const before = await f.commitCount()
   const outcome = await f.syncOnce()
-  assert.deepEqual(outcome, { status: 'up-to-date', downloaded: 1 })
+  assert.deepEqual(outcome, { status: 'up-to-date', downloaded: 1, skipped: [] })
   assert.equal(await f.commitCount(), before, 'no commit')
   assert.match(await readFile(join(f.folder, 'README.md'), 'utf8'), /# Handbook/)
   await f.assertInSync()
@@ -41,7 +42,7 @@ test('create, edit, delete, rename and move a folder: one commit each, the branc
   const moved = await f.syncOnce()
   assert.equal(moved.status, 'committed')
   await f.assertInSync()
-  assert.deepEqual(await f.syncOnce(), { status: 'up-to-date', downloaded: 0 }, 'nothing left to do')
+  assert.deepEqual(await f.syncOnce(), { status: 'up-to-date', downloaded: 0, skipped: [] }, 'nothing left to do')
   const history = await f.history.list()
   assert.equal(history.filter((e) => e.status === 'committed').length, 3)
   assert.ok(history[0]!.link?.includes(`/pail-demo/handbook/commits/${(moved as { commit: string }).commit}`))
@@ -118,7 +119,7 @@ test('the same file changed here and in Bitbucket: both versions are kept', asyn
   assert.match(latest!.note ?? '', /kept both versions \(README\.md\)/)
 })
 
-test('an emptied folder and a mass delete are held until confirmed; nothing is deleted meanwhile', async (t) => {
+test('an emptied folder and a mass delete are held until the person says delete; nothing is deleted meanwhile', async (t) => {
   const f = await syncFixture(t)
   await mkdir(join(f.folder, 'many'))
   await Promise.all(Array.from({ length: 60 }, (_, i) => writeFile(join(f.folder, 'many', `${i}.txt`), `${i}`)))
@@ -136,9 +137,13 @@ test('an emptied folder and a mass delete are held until confirmed; nothing is d
     (empty as { message: string }).message,
     /is empty, but Bitbucket still has the 61 files .* rather than delete them all/,
   )
-  const confirmed = await f.syncOnce({ confirmed: true })
+  assert.equal((await f.syncOnce()).status, 'held', 'held again until the person answers')
+  await f.answer('delete')
+  const confirmed = await f.syncOnce()
   assert.equal(confirmed.status, 'committed')
+  assert.equal((confirmed as { deleted: number }).deleted, 61)
   await f.assertInSync()
+  assert.equal(await new HoldStore(f.stateDir).read(), null, 'the answered hold is cleared')
 })
 
 test('hostile names round-trip', async (t) => {

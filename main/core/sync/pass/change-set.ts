@@ -2,9 +2,9 @@
  * The change set between a scan and the index (DESIGN.md §4): files to upload and paths to delete,
  * which become one commit. Files are hashed only where size, mtime or mode moved; a deletion is
  * produced only for a path the index says this pair synced, and never for a path that was skipped
- * or is now ignored. `safetyCheck` then decides whether the change set may go out unasked.
+ * or is now ignored. `safetyCheck` (deletion-guard.ts) then decides whether it may go out unasked.
  */
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import pLimit from 'p-limit'
 import { repoFolder, toRepoPath } from '../../../../shared/bitbucket/repo-path.js'
 import { FileChangedError, hashBlob, hashFile } from '../../git/blob-hash.js'
@@ -127,83 +127,6 @@ export async function buildChangeSet(
   return result
 }
 
-/**
- * When deletions need the user's word. A change set is held when its deletions reach
- * `maxDeletions`, or when they reach `maxDeletedFraction` of the index and are at least
- * `minDeletionsForFraction` (so deleting 3 of 8 files does not ask, while 400 of 1,000 or 40 of
- * 100 does). Deletions whose content is uploaded again under another name (moves) do not count.
- */
-export interface SafetyThresholds {
-  maxDeletions: number
-  maxDeletedFraction: number
-  minDeletionsForFraction: number
-}
-
-/** Defaults from peer-apps.md §5 ("a mass-delete threshold"). */
-export const DEFAULT_SAFETY_THRESHOLDS: SafetyThresholds = {
-  maxDeletions: 50,
-  maxDeletedFraction: 0.3,
-  minDeletionsForFraction: 10,
-}
-
-/** Why a change set is held. */
-export type HoldReason = 'missing-folder' | 'empty-folder' | 'mass-delete'
-
-/** Whether a change set may be committed without asking. */
-export type SafetyVerdict = { ok: true } | { ok: false; hold: HoldReason; message: string }
-
-/**
- * Checks a change set before it becomes a commit (DESIGN.md §4: "an empty or missing folder, or a
- * change set deleting more than a threshold, pauses the pair and asks the user"; peer-apps.md §2:
- * Syncthing's unmounted-disk deletes). Messages are for people, not engineers.
- */
-export function safetyCheck(
-  changeSet: LocalChangeSet,
-  index: PairIndex,
-  scan: ScanResult,
-  thresholds: Partial<SafetyThresholds> = {},
-): SafetyVerdict {
-  const limits = { ...DEFAULT_SAFETY_THRESHOLDS, ...thresholds }
-  const name = basename(scan.root) || scan.root
-  if (scan.rootStatus !== 'ok') return { ok: false, hold: 'missing-folder', message: missingMessage(scan, name) }
-  const deletions = changeSet.deletedPaths.length
-  if (deletions === 0) return { ok: true }
-  const indexed = Object.keys(index.files).length
-  if (deletions >= indexed && changeSet.uploads.length === 0) {
-    return {
-      ok: false,
-      hold: 'empty-folder',
-      message: `The folder “${name}” is empty, but Bitbucket still has the ${files(indexed)} Pail synced from it. Pail has paused this folder rather than delete ${indexed === 1 ? 'it' : 'them all'} from Bitbucket. If you emptied the folder on purpose, confirm in Pail and ${indexed === 1 ? 'it' : 'they'} will be deleted from Bitbucket too. If not, check that the right drive is connected or put the files back.`,
-    }
-  }
-  const uploadedShas = new Set([...changeSet.hashed.values()].map((entry) => entry.sha))
-  const lost = changeSet.deletedPaths.filter((path) => !uploadedShas.has(index.files[path]?.sha ?? '')).length
-  if (
-    lost >= limits.maxDeletions ||
-    (lost >= limits.minDeletionsForFraction && lost >= limits.maxDeletedFraction * indexed)
-  ) {
-    const percent = Math.round((100 * deletions) / Math.max(indexed, 1))
-    return {
-      ok: false,
-      hold: 'mass-delete',
-      message: `${files(deletions)} ${deletions === 1 ? 'was' : 'were'} deleted from the folder “${name}” (${percent}% of the files Pail syncs from it). Pail has paused this folder before deleting them from Bitbucket too. If you meant to delete them, confirm in Pail. If not, put them back, for example from the Recycle Bin or Trash.`,
-    }
-  }
-  return { ok: true }
-}
-
-function missingMessage(scan: ScanResult, name: string): string {
-  const after = 'Pail has paused syncing it, and nothing has been deleted from Bitbucket.'
-  switch (scan.rootStatus) {
-    case 'not-a-directory':
-      return `“${scan.root}” is no longer a folder. ${after}`
-    case 'unreadable':
-      return `Pail can't open the folder “${name}” (${scan.root}). It may be on a drive that is not connected, or you may not have permission to open it. ${after}`
-    default:
-      return `Pail can't find the folder “${name}” (${scan.root}). If it is on an external drive or a network share, connect it and Pail will carry on. ${after}`
-  }
-}
-
 type HashOutcome = { sha: string; size: number; mtimeMs: number } | { skip: SkippedPath }
 
 async function hashEntry(entry: LocalEntry, absolutePath: string): Promise<HashOutcome> {
@@ -227,10 +150,6 @@ async function hashEntry(entry: LocalEntry, absolutePath: string): Promise<HashO
 
 function tooLarge(path: string, size: number, max: number): SkippedPath {
   return skippedPath(path, 'too-large', `${formatBytes(size)}; the limit is ${formatBytes(max)} per file`)
-}
-
-function files(count: number): string {
-  return `${count.toLocaleString('en')} file${count === 1 ? '' : 's'}`
 }
 
 /** A test for "this path, or a folder above it, is one of `paths`"; undefined for no list. */

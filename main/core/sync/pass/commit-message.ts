@@ -26,3 +26,8 @@ export function commitMessage(files: MessageFiles, template = DEFAULT_TEMPLATE, 
   const shown = lines.length > max ? [...lines.slice(0, max), `… and ${lines.length - max} more`] : lines
   return template.replaceAll('{summary}', summary).replaceAll('{files}', shown.join('\n')).trim()
 }
+
+/** The message of the empty commit that creates a branch (again) from the folder as last synced. */
+export function branchCreatedMessage(branch: string): string {
+  return `Pail: created the branch ${branch} from the synced folder`
+}

@@ -7,10 +7,12 @@
  */
 import type { ApiClient } from '../../bitbucket/api-client.js'
 import type { HistoryStore } from '../../history/history-store.js'
+import { silentLogger, type Logger } from '../../log/logger.js'
 import type { IndexStore } from '../local/index-store.js'
-import { changeTrailer, type Journal } from './journal.js'
+import { changeTrailer, type Journal, type JournalEntry } from './journal.js'
 import { repoBase, type RepoRef } from '../../bitbucket/api-paths.js'
 import { branchTip } from '../remote/remote-tree.js'
+import type { UnconfirmedChanges } from './unconfirmed-changes.js'
 import type { PairIndex } from '../types.js'
 
 interface CommitJson {
@@ -26,6 +28,10 @@ const MAX_WALK = 50
 export const INTERRUPTED_MESSAGE =
   'Pail was stopped before Bitbucket confirmed this upload, and it did not land. Pail uploads these files again.'
 
+/** A journalled attempt not found on the branch: it may still land late (unconfirmed-changes.ts). */
+export const NOT_FOUND_MESSAGE =
+  'Pail was stopped before Bitbucket confirmed this upload, and it was not on the branch when Pail started again. Pail uploads these files again.'
+
 export interface RecoveryDeps {
   api: ApiClient
   ref: RepoRef
@@ -36,14 +42,21 @@ export interface RecoveryDeps {
   history: HistoryStore
   /** The web link of a commit, for the history entry. */
   linkOf: (commit: string) => string
+  logger?: Logger
+  /** Told of an adopted commit, with the index as it was before (the deletion ledger records it). */
+  onAdopted?: (entry: JournalEntry, before: PairIndex) => Promise<void>
+  /** Where an attempt not found is remembered, in case it lands late. */
+  unconfirmed?: UnconfirmedChanges
 }
 
 export async function recoverJournal(deps: RecoveryDeps, index: PairIndex): Promise<PairIndex> {
   const { api, ref, journal, history } = deps
+  const log = deps.logger ?? silentLogger
   const pending = await journal.read()
   if (!pending) {
-    for (const entry of await history.unfinished(deps.pairId))
-      await history.finish(entry, { status: 'failed', error: INTERRUPTED_MESSAGE })
+    const unfinished = await history.unfinished(deps.pairId)
+    for (const entry of unfinished) await history.finish(entry, { status: 'failed', error: INTERRUPTED_MESSAGE })
+    if (unfinished.length > 0) log.info('sync.recovery-closed', { pair: deps.pairId, entries: unfinished.length })
     return index
   }
   const trailer = changeTrailer(pending.changeId)
@@ -55,6 +68,8 @@ export async function recoverJournal(deps: RecoveryDeps, index: PairIndex): Prom
       const files = Object.fromEntries(Object.entries(index.files).filter(([path]) => !deleted.has(path)))
       const next: PairIndex = { ...index, base: commit.hash, files: { ...files, ...pending.uploads } }
       await deps.index.save(next)
+      await deps.onAdopted?.(pending, index)
+      log.info('sync.recovered', { pair: deps.pairId, outcome: 'adopted', commit: commit.hash, steps })
       if (pending.historyId)
         await history.finishById(pending.historyId, {
           status: 'committed',
@@ -66,7 +81,11 @@ export async function recoverJournal(deps: RecoveryDeps, index: PairIndex): Prom
     }
     sha = commit.parents[0]?.hash ?? null
   }
-  if (pending.historyId) await history.finishById(pending.historyId, { status: 'failed', error: INTERRUPTED_MESSAGE })
+  if (pending.historyId) {
+    await history.finishById(pending.historyId, { status: 'failed', error: NOT_FOUND_MESSAGE })
+    await deps.unconfirmed?.add({ changeId: pending.changeId, historyId: pending.historyId, at: Date.now() })
+  }
   await journal.clear()
+  log.info('sync.recovered', { pair: deps.pairId, outcome: 'not-found' })
   return index
 }

@@ -44,9 +44,10 @@ export function reconcile(
 /**
  * The name of the copy that keeps the local version of a conflicting file, beside it:
  * `report (conflict from laptop 2026-11-23 1712).docx` — named after the device and time,
- * as Dropbox and Syncthing do (peer-apps.md §5).
+ * as Dropbox and Syncthing do (peer-apps.md §5). When that name is taken (two conflicts on one
+ * file within a minute), `n` > 1 tells the copies apart: `report (conflict from laptop 2026-11-23 1712 2).docx`.
  */
-export function conflictCopyName(path: string, device: string, when: Date): string {
+export function conflictCopyName(path: string, device: string, when: Date, n = 1): string {
   const slash = path.lastIndexOf('/')
   const dir = path.slice(0, slash + 1)
   const name = path.slice(slash + 1)
@@ -56,5 +57,5 @@ export function conflictCopyName(path: string, device: string, when: Date): stri
   const pad = (n: number): string => String(n).padStart(2, '0')
   const stamp = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} ${pad(when.getHours())}${pad(when.getMinutes())}`
   const safeDevice = device.replace(/[/\\:*?"<>|]/g, '-')
-  return `${dir}${stem} (conflict from ${safeDevice} ${stamp})${ext}`
+  return `${dir}${stem} (conflict from ${safeDevice} ${stamp}${n > 1 ? ` ${n}` : ''})${ext}`
 }

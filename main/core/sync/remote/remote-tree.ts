@@ -1,11 +1,14 @@
 /**
- * The branch as the sync engine reads it: its tip, what changed between two commits (diffstat),
- * and the files under the pair's folder (directory listings). Paths in URLs are percent-encoded
- * per segment, never `%2F` (bitbucket-api.md §8.2).
+ * The branch as the sync engine reads it: its tip, the main branch's tip, whether a commit still
+ * exists, what changed between two commits (diffstat), and the files under the pair's folder
+ * (directory listings). Paths in URLs are percent-encoded per segment, never `%2F`
+ * (bitbucket-api.md §8.2). Every path Bitbucket names is checked before it is handed on
+ * (remote-path.ts): one that could leave the folder is logged and left out.
  */
-import { isUnderFolder } from '../../../../shared/bitbucket/repo-path.js'
 import { BitbucketError, type ApiClient } from '../../bitbucket/api-client.js'
 import { encodePath, repoBase, type RepoRef } from '../../bitbucket/api-paths.js'
+import { silentLogger, type Logger } from '../../log/logger.js'
+import { judgeRemotePath } from './remote-path.js'
 
 export type { RepoRef } from '../../bitbucket/api-paths.js'
 import type { RemoteChange } from '../pass/reconcile.js'
@@ -22,6 +25,32 @@ export async function branchTip(api: ApiClient, ref: RepoRef, branch: string): P
     if (error instanceof BitbucketError && error.status === 404) return null
     throw error
   }
+}
+
+/** The repository's main branch's tip, or null for an empty repository (no main branch yet). */
+export async function mainBranchTip(api: ApiClient, ref: RepoRef): Promise<string | null> {
+  const repo = await api.getJson<{ mainbranch?: { name?: string } | null }>(repoBase(ref))
+  const name = repo.mainbranch?.name
+  return name ? branchTip(api, ref, name) : null
+}
+
+/** Whether `commit` still exists in the repository (a deleted branch's commits may be gone). */
+export async function commitExists(api: ApiClient, ref: RepoRef, commit: string): Promise<boolean> {
+  try {
+    await api.getJson<{ hash: string }>(`${repoBase(ref)}/commit/${commit}`)
+    return true
+  } catch (error) {
+    if (error instanceof BitbucketError && error.status === 404) return false
+    throw error
+  }
+}
+
+/** Keeps a repository path that may become a local path under `prefix`; logs one that is refused. */
+function usable(path: string, prefix: string, log: Logger): boolean {
+  const verdict = judgeRemotePath(path, prefix)
+  if (verdict === 'use') return true
+  if (verdict !== 'outside') log.warn('sync.remote-path-refused', { path, reason: verdict.refused })
+  return false
 }
 
 interface DiffstatEntry {
@@ -41,16 +70,17 @@ export async function remoteChanges(
   base: string,
   tip: string,
   prefix: string,
+  log: Logger = silentLogger,
 ): Promise<Map<string, RemoteChange>> {
   const changes = new Map<string, RemoteChange>()
   const path = `${repoBase(ref)}/diffstat/${tip}..${base}?topic=false&renames=false&pagelen=500`
   for await (const entry of api.paginate<DiffstatEntry>(path)) {
     if (entry.status === 'removed' && entry.old) {
-      if (isUnderFolder(entry.old.path, prefix)) changes.set(entry.old.path, 'removed')
+      if (usable(entry.old.path, prefix, log)) changes.set(entry.old.path, 'removed')
     } else if (entry.status === 'renamed' && entry.old && entry.new) {
-      if (isUnderFolder(entry.old.path, prefix)) changes.set(entry.old.path, 'removed')
-      if (isUnderFolder(entry.new.path, prefix)) changes.set(entry.new.path, 'added')
-    } else if (entry.new && isUnderFolder(entry.new.path, prefix)) {
+      if (usable(entry.old.path, prefix, log)) changes.set(entry.old.path, 'removed')
+      if (usable(entry.new.path, prefix, log)) changes.set(entry.new.path, 'added')
+    } else if (entry.new && usable(entry.new.path, prefix, log)) {
       changes.set(entry.new.path, entry.status === 'added' ? 'added' : 'modified')
     }
   }
@@ -83,6 +113,7 @@ export async function listFiles(
   ref: RepoRef,
   commit: string,
   prefix: string,
+  log: Logger = silentLogger,
 ): Promise<Map<string, RemoteFile>> {
   const files = new Map<string, RemoteFile>()
   const queue = [prefix]
@@ -92,6 +123,8 @@ export async function listFiles(
     const url = `${repoBase(ref)}/src/${commit}/${dir === '' ? '' : `${encodePath(dir)}/`}?pagelen=100`
     try {
       for await (const entry of api.paginate<ListingEntry>(url)) {
+        // A folder outside the pair's (a listing that strays) or with an unsafe name is not entered.
+        if (!usable(entry.path, prefix, log)) continue
         if (entry.type === 'commit_directory') queue.push(entry.path)
         else files.set(entry.path, { path: entry.path, size: entry.size ?? 0, mode: modeOf(entry.attributes) })
       }

@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { hashBlob } from '../../../../../../main/core/git/blob-hash.js'
-import {
-  buildChangeSet,
-  type ChangeSetOptions,
-  type LocalChangeSet,
-  safetyCheck,
-} from '../../../../../../main/core/sync/pass/change-set.js'
+import { buildChangeSet, type ChangeSetOptions } from '../../../../../../main/core/sync/pass/change-set.js'
 import { emptyIndex } from '../../../../../../main/core/sync/local/index-store.js'
 import { scanFolder, scanPaths, type ScanResult } from '../../../../../../main/core/sync/local/scanner.js'
 import { formatBytes } from '../../../../../../main/core/sync/local/skipped.js'
@@ -214,103 +209,4 @@ test('formatBytes', () => {
     '10 MB',
     '2.5 GB',
   ])
-})
-
-/** An index of `count` files f0.txt … with distinct hashes. */
-function bigIndex(count: number): PairIndex {
-  return indexOf(
-    Object.fromEntries(
-      Array.from({ length: count }, (_, i) => [
-        `f${i}.txt`,
-        { size: 1, mtimeMs: 1, sha: i.toString(16).padStart(40, '0'), mode: 'file' as const },
-      ]),
-    ),
-  )
-}
-
-/** A change set deleting the first `deleted` files of bigIndex, and moving the first `moved` of those. */
-function deleting(index: PairIndex, deleted: number, moved = 0): LocalChangeSet {
-  const deletedPaths = Object.keys(index.files).slice(0, deleted)
-  const hashed = new Map(deletedPaths.slice(0, moved).map((path) => [`moved/${path}`, index.files[path]!]))
-  const uploads = [...hashed.keys()].map((path) => ({
-    repoPath: path,
-    absolutePath: `/x/${path}`,
-    mode: 'file' as const,
-  }))
-  return { uploads, deletions: deletedPaths, deletedPaths, hashed, unchanged: new Map(), skipped: [] }
-}
-
-const okScan: ScanResult = { root: '/home/sam/Team Handbook', rootStatus: 'ok', entries: new Map(), skipped: [] }
-
-test('safetyCheck holds a missing, replaced or unreadable folder, saying nothing was deleted', () => {
-  const index = bigIndex(3)
-  for (const [status, words] of [
-    [
-      'missing',
-      /^Pail can't find the folder “Team Handbook” \(\/home\/sam\/Team Handbook\)\. If it is on an external drive or a network share, connect it/,
-    ],
-    ['not-a-directory', /is no longer a folder/],
-    ['unreadable', /Pail can't open the folder “Team Handbook”/],
-  ] as const) {
-    const verdict = safetyCheck(deleting(index, 0), index, { ...okScan, rootStatus: status })
-    assert.equal(verdict.ok, false)
-    assert.ok(!verdict.ok && verdict.hold === 'missing-folder')
-    assert.ok(!verdict.ok && words.test(verdict.message), status)
-    assert.ok(
-      !verdict.ok &&
-        verdict.message.endsWith('Pail has paused syncing it, and nothing has been deleted from Bitbucket.'),
-    )
-  }
-})
-
-test('safetyCheck holds a folder that would delete everything it synced (an unmounted drive looks like this)', () => {
-  const index = bigIndex(4)
-  const verdict = safetyCheck(deleting(index, 4), index, okScan)
-  assert.deepEqual(verdict, {
-    ok: false,
-    hold: 'empty-folder',
-    message:
-      'The folder “Team Handbook” is empty, but Bitbucket still has the 4 files Pail synced from it. Pail has paused this folder rather than delete them all from Bitbucket. If you emptied the folder on purpose, confirm in Pail and they will be deleted from Bitbucket too. If not, check that the right drive is connected or put the files back.',
-  })
-  const one = bigIndex(1)
-  const single = safetyCheck(deleting(one, 1), one, okScan)
-  assert.ok(
-    !single.ok &&
-      single.hold === 'empty-folder' &&
-      /the 1 file Pail synced from it\. Pail has paused this folder rather than delete it from Bitbucket/.test(
-        single.message,
-      ),
-  )
-  // Renaming the only file deletes everything indexed too, but the content is still there.
-  assert.deepEqual(safetyCheck(deleting(one, 1, 1), one, okScan), { ok: true })
-})
-
-test('safetyCheck holds 50 deletions, or 30 % of the index when that is at least 10 files; moves do not count', () => {
-  const large = bigIndex(1000)
-  assert.deepEqual(safetyCheck(deleting(large, 49), large, okScan), { ok: true })
-  const fifty = safetyCheck(deleting(large, 50), large, okScan)
-  assert.ok(!fifty.ok && fifty.hold === 'mass-delete')
-  assert.ok(
-    !fifty.ok &&
-      fifty.message.startsWith(
-        '50 files were deleted from the folder “Team Handbook” (5% of the files Pail syncs from it). Pail has paused this folder before deleting them from Bitbucket too.',
-      ),
-  )
-  assert.deepEqual(
-    safetyCheck(deleting(large, 120, 80), large, okScan),
-    { ok: true },
-    '120 deletions of which 80 are moves: 40 really lost',
-  )
-  const medium = bigIndex(100)
-  assert.deepEqual(safetyCheck(deleting(medium, 29), medium, okScan), { ok: true })
-  assert.equal(safetyCheck(deleting(medium, 30), medium, okScan).ok, false)
-  const small = bigIndex(20)
-  assert.deepEqual(
-    safetyCheck(deleting(small, 9), small, okScan),
-    { ok: true },
-    'fewer than 10 never trips the fraction',
-  )
-  assert.equal(safetyCheck(deleting(small, 10), small, okScan).ok, false)
-  assert.deepEqual(safetyCheck(deleting(small, 10), small, okScan, { minDeletionsForFraction: 11 }), { ok: true })
-  assert.deepEqual(safetyCheck(deleting(small, 0), small, okScan), { ok: true })
 })
