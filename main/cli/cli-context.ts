@@ -4,6 +4,13 @@
  */
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import {
+  assertBranchName,
+  assertWorkspaceName,
+  BitbucketNameError,
+  parseRepositoryRef,
+} from '../../shared/bitbucket/names.js'
+import { protectHome, type ReadGuard } from '../core/fs/read-guard.js'
 import { AuthService } from '../core/auth/auth-service.js'
 import { resolveEndpoints, type Endpoints } from '../core/config/endpoints.js'
 import { pailHome } from '../core/config/pail-home.js'
@@ -36,8 +43,12 @@ export interface CliContext extends Output {
   pairs: PairStore
   history: HistoryStore
   logger: FileLogger
-  /** Standard input as text (git's credential protocol). */
+  /** Refuses to read anything inside Pail's home for upload (built once, from its real path). */
+  readGuard: ReadGuard
+  /** Standard input as text (git's credential protocol, a piped secret). */
   readStdin(): Promise<string>
+  /** Asks on the terminal without echoing what is typed; null when standard input is not a terminal. */
+  promptSecret: ((question: string) => Promise<string>) | null
 }
 
 /** A command's failure: one plain sentence (and what to do), printed without a stack. */
@@ -50,11 +61,31 @@ export class CliError extends Error {
   }
 }
 
-/** "workspace/repository" → its two parts; anything else is a usage error saying how to write it. */
+/** Runs a name check, turning its refusal into a usage error (exit 2) with the same sentence. */
+function usageOnBadName<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    if (error instanceof BitbucketNameError) throw new CliError(error.message, 2)
+    throw error
+  }
+}
+
+/** "workspace/repository", checked as Bitbucket names; anything else is a usage error saying what is wrong. */
 export function parseRepo(value: string | undefined): { workspace: string; repository: string } {
-  const match = /^([^/\s]+)\/([^/\s]+)$/.exec(value ?? '')
-  if (!match) throw new CliError(`"${value ?? ''}" is not a repository: write it as workspace/repository.`, 2)
-  return { workspace: match[1]!, repository: match[2]! }
+  return usageOnBadName(() => parseRepositoryRef(value ?? ''))
+}
+
+/** A workspace ID, checked; anything else is a usage error. */
+export function parseWorkspace(value: string): string {
+  usageOnBadName(() => assertWorkspaceName(value))
+  return value
+}
+
+/** A branch name, checked by git's rules; anything else is a usage error. */
+export function parseBranch(value: string): string {
+  usageOnBadName(() => assertBranchName(value))
+  return value
 }
 
 /** Opens URLs with the desktop's opener when there is a desktop; headless machines print instead. */
@@ -80,9 +111,11 @@ export async function createCliContext(
   output: Output,
   env: NodeJS.ProcessEnv,
   readStdin: () => Promise<string>,
+  promptSecret: ((question: string) => Promise<string>) | null = null,
   opener?: Opener,
 ): Promise<CliContext> {
   const home = pailHome(env)
+  const readGuard = await protectHome(home)
   const logger = new FileLogger(join(home, 'logs', 'pail.log'))
   // Damage to Pail's own files is told once, on standard error, and the command carries on.
   const notices: NoticeSink = (notice) => output.err(`pail: ${notice.message}\n`)
@@ -102,7 +135,20 @@ export async function createCliContext(
   })
   const pairs = new PairStore(new JsonSettingsStore(home, stores), home)
   const history = new HistoryStore(home, undefined, stores.locks)
-  return { ...output, env, home, provisioning, endpoints, auth, pairs, history, logger, readStdin }
+  return {
+    ...output,
+    env,
+    home,
+    provisioning,
+    endpoints,
+    auth,
+    pairs,
+    history,
+    logger,
+    readGuard,
+    readStdin,
+    promptSecret,
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
  *   git config --global credential.https://bitbucket.org.helper "!npx pail git-credential"
  */
 import { CliError, type CliContext } from '../cli-context.js'
+import type { CommandSpec } from '../command.js'
 
 /** How long a token given to git must stay valid (capped at half its life by the TokenSource). */
 const GIT_MIN_VALIDITY_MS = 15 * 60_000
@@ -55,4 +56,16 @@ export async function gitCredential(ctx: CliContext, argv: string[]): Promise<nu
   if (account.accessTokenExpiresAt) answer += `password_expiry_utc=${Math.floor(account.accessTokenExpiresAt / 1000)}\n`
   ctx.out(answer)
   return 0
+}
+
+export const gitCredentialCommand: CommandSpec = {
+  name: 'git-credential',
+  summary: "Git's credential helper (git calls it)",
+  help: `Usage: pail git-credential get|store|erase
+  Git's credential-helper protocol (git calls it, with the request on standard input), so that
+  git clone and push of a Bitbucket repository use Pail's sign-in. Install it with:
+    git config --global credential.https://bitbucket.org.helper "!npx pail git-credential"
+  -h, --help    Show this help`,
+  options: {},
+  run: gitCredential,
 }

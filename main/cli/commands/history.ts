@@ -3,15 +3,14 @@
  */
 import { parseArgs } from 'node:util'
 import { CliError, type CliContext } from '../cli-context.js'
+import type { CommandSpec } from '../command.js'
 
 const ops = { add: '+', change: '~', delete: '−' } as const
 
+const options = { json: { type: 'boolean', default: false }, limit: { type: 'string', default: '20' } } as const
+
 export async function history(ctx: CliContext, argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { json: { type: 'boolean', default: false }, limit: { type: 'string', default: '20' } },
-    strict: true,
-  })
+  const { values } = parseArgs({ args: argv, options, strict: true })
   const limit = Number(values.limit)
   if (!Number.isInteger(limit) || limit < 1)
     throw new CliError(`--limit takes a whole number, not "${values.limit}".`, 2)
@@ -34,4 +33,16 @@ export async function history(ctx: CliContext, argv: string[]): Promise<number> 
     if (entry.note) ctx.out(`    ${entry.note}\n`)
   }
   return 0
+}
+
+export const historyCommand: CommandSpec = {
+  name: 'history',
+  summary: 'What was uploaded, newest first',
+  help: `Usage: pail history [--limit N] [--json]
+  The latest commit attempts (synced folders and manual uploads), newest first.
+  --limit N     How many to show (default 20)
+  --json        As JSON, for scripts
+  -h, --help    Show this help`,
+  options,
+  run: history,
 }

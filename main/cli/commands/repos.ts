@@ -4,7 +4,11 @@
  * (`role=contributor`, §4.5).
  */
 import { parseArgs } from 'node:util'
-import { CliError, type CliContext } from '../cli-context.js'
+import { repositoryPath, USER_WORKSPACES_PATH, workspaceRepositoriesPath } from '../../core/bitbucket/api-paths.js'
+import { CliError, parseWorkspace, type CliContext } from '../cli-context.js'
+import type { CommandSpec } from '../command.js'
+
+const options = { workspace: { type: 'string' }, json: { type: 'boolean', default: false } } as const
 
 interface WorkspaceAccess {
   administrator: boolean
@@ -21,21 +25,18 @@ interface RepositoryJson {
 }
 
 export async function repos(ctx: CliContext, argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { workspace: { type: 'string' }, json: { type: 'boolean', default: false } },
-    strict: true,
-  })
+  const { values } = parseArgs({ args: argv, options, strict: true })
+  const only = values.workspace === undefined ? null : parseWorkspace(values.workspace)
   const session = await ctx.auth.session()
   if (!session) throw new CliError('Nobody is signed in. Run "pail login" to sign in.')
   const { api } = session
   const account = session.tokens.current
   let workspaces: string[]
-  if (values.workspace) workspaces = [values.workspace]
+  if (only !== null) workspaces = [only]
   else if (account.kind === 'access-token') workspaces = account.resource ? [account.resource.workspace] : []
   else {
     workspaces = []
-    for await (const access of api.paginate<WorkspaceAccess>('/2.0/user/workspaces?pagelen=100'))
+    for await (const access of api.paginate<WorkspaceAccess>(USER_WORKSPACES_PATH))
       workspaces.push(access.workspace.slug)
   }
   const result: {
@@ -44,19 +45,11 @@ export async function repos(ctx: CliContext, argv: string[]): Promise<number> {
   }[] = []
   for (const workspace of workspaces) {
     const list = []
-    const path =
-      account.kind === 'access-token' && account.resource?.repository
-        ? null
-        : `/2.0/repositories/${encodeURIComponent(workspace)}?role=contributor&pagelen=100&sort=slug`
-    if (path) {
+    const single = account.kind === 'access-token' ? (account.resource?.repository ?? null) : null
+    if (single === null) {
+      const path = workspaceRepositoriesPath(workspace, { role: 'contributor', pagelen: 100, sort: 'slug' })
       for await (const repo of api.paginate<RepositoryJson>(path)) list.push(repo)
-    } else {
-      list.push(
-        await api.getJson<RepositoryJson>(
-          `/2.0/repositories/${encodeURIComponent(workspace)}/${encodeURIComponent(account.resource!.repository!)}`,
-        ),
-      )
-    }
+    } else list.push(await api.getJson<RepositoryJson>(repositoryPath({ workspace, repository: single })))
     result.push({
       workspace,
       repositories: list.map((r) => ({
@@ -79,4 +72,16 @@ export async function repos(ctx: CliContext, argv: string[]): Promise<number> {
       ctx.out(`  ${r.fullName}${r.mainBranch ? `  [${r.mainBranch}]` : '  (empty)'}${r.private ? '' : '  public'}\n`)
   }
   return 0
+}
+
+export const reposCommand: CommandSpec = {
+  name: 'repos',
+  summary: 'Your workspaces and the repositories you can write to',
+  help: `Usage: pail repos [--workspace WORKSPACE] [--json]
+  Your workspaces and, in each, the repositories you can write to (with their main branch).
+  --workspace WORKSPACE   Only this workspace
+  --json                  As JSON, for scripts
+  -h, --help              Show this help`,
+  options,
+  run: repos,
 }

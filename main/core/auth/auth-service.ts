@@ -12,6 +12,8 @@ import { HomeLocks } from '../store/home-locks.js'
 import type { NoticeSink } from '../store/json-store.js'
 import { basicAuthorization } from '../bitbucket/basic-auth.js'
 import { ApiClient, BitbucketError, type Authorizer } from '../bitbucket/api-client.js'
+import { repositoryPath, workspaceRepositoriesPath } from '../bitbucket/api-paths.js'
+import { assertRepositoryRef, assertWorkspaceName } from '../../../shared/bitbucket/names.js'
 import { accountOfSecretKey, allSecretKeys, secretKeys, type AccountRecord } from './account.js'
 import { AccountStore } from './account-store.js'
 import { signInWithBrowser } from './browser-sign-in.js'
@@ -115,6 +117,9 @@ export class AuthService {
     token: string,
     resource: { workspace: string; repository: string | null },
   ): Promise<AccountRecord> {
+    // Names, not paths: checked before the token goes anywhere (issue #7, point 7).
+    if (resource.repository === null) assertWorkspaceName(resource.workspace)
+    else assertRepositoryRef({ workspace: resource.workspace, repository: resource.repository })
     const account = this.newAccount('access-token', {
       displayName: resource.repository
         ? `Access token for ${resource.workspace}/${resource.repository}`
@@ -129,8 +134,8 @@ export class AuthService {
       onScopes: (s) => (scopes = s),
     })
     const path = resource.repository
-      ? `/2.0/repositories/${encodeURIComponent(resource.workspace)}/${encodeURIComponent(resource.repository)}`
-      : `/2.0/repositories/${encodeURIComponent(resource.workspace)}?pagelen=1`
+      ? repositoryPath({ workspace: resource.workspace, repository: resource.repository })
+      : workspaceRepositoriesPath(resource.workspace, { pagelen: 1 })
     await this.verify(api, path, 'this access token')
     account.scopes = scopes
     await this.store(account, { [secretKeys.accessToken(account.id)]: token })

@@ -3,6 +3,10 @@
  * retries once after a 401 with what the Authorizer hands back, reads the granted scopes from
  * `x-oauth-scopes` (bitbucket-api.md §2.2), follows `next` links only (§4.2), and turns error
  * bodies — JSON envelopes or plain-text 429s (§5) — into BitbucketError.
+ *
+ * A token goes to the API and nowhere else: an absolute URL (a `next` link, say) on another
+ * origin, or a path that normalises to somewhere outside `/2.0/`, is refused before anything is
+ * sent (UnsafeRequestError), and the URL checked is the URL sent (issue #7, point 7).
  */
 import { Readable } from 'node:stream'
 import { request, type Dispatcher } from 'undici'
@@ -25,6 +29,11 @@ export class BitbucketError extends Error {
   ) {
     super(message)
   }
+}
+
+/** A request Pail refuses to send, because it would carry the token outside Bitbucket's API. */
+export class UnsafeRequestError extends Error {
+  readonly code = 'api.unsafe-request'
 }
 
 export interface ApiResponse {
@@ -149,8 +158,34 @@ export class ApiClient {
     throw errorFrom(response.status, response.body, headerValue(response.headers, 'content-type'))
   }
 
+  /**
+   * The URL to send `path` (relative to the API, or an absolute link Bitbucket gave) to: parsed
+   * and normalised (`..`, `%2e%2e`), then refused unless it is on the API's origin and under its
+   * `/2.0/`. What is checked is what is sent.
+   */
   private url(path: string): string {
-    return path.startsWith('http') ? path : `${this.options.apiUrl}${path}`
+    const api = new URL(this.options.apiUrl)
+    const base = api.pathname.replace(/\/+$/, '')
+    const prefix = `${base}/2.0/`
+    const isAbsolute = /^[a-z][a-z0-9+.-]*:/i.test(path)
+    let url: URL | null = null
+    if (isAbsolute || path.startsWith('/')) {
+      try {
+        url = new URL(isAbsolute ? path : `${api.origin}${base}${path}`)
+      } catch {
+        url = null
+      }
+    }
+    if (!url) throw new UnsafeRequestError('Pail refused to call Bitbucket at an address it could not read.')
+    if (url.origin !== api.origin)
+      throw new UnsafeRequestError(
+        `Pail refused to send your Bitbucket sign-in to ${url.origin}: it is not Bitbucket's API (${api.origin}).`,
+      )
+    if (!url.pathname.startsWith(prefix) || url.username !== '' || url.password !== '')
+      throw new UnsafeRequestError(
+        `Pail refused to call ${url.pathname}: it is outside Bitbucket's API (${prefix}). Check the workspace and repository names.`,
+      )
+    return url.href
   }
 
   /** Runs `attempt` with the Authorizer's header, and once more after a 401 with what it hands back. */

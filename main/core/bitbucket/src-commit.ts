@@ -21,6 +21,8 @@ import {
   type Part,
 } from './multipart-body.js'
 import { prepareUpload, uploadContent, type PreparedUpload } from './upload-source.js'
+import { srcCommitPath } from './api-paths.js'
+import { processReadGuard, type ReadGuard } from '../fs/read-guard.js'
 
 /** How far the body has gone; `bytesSent` reaches `bytesTotal` when the last byte is handed over. */
 export interface CommitProgress {
@@ -67,6 +69,8 @@ export interface CommitDeps {
   /** The kind of account, so a missing-scope message can say what to do. */
   account?: { kind: CredentialKind }
   logger?: Logger
+  /** Refuses files inside Pail's home; the process's guard (read-guard.ts) when absent. */
+  readGuard?: ReadGuard
 }
 
 /** Above this many bytes an upload counts as large: it asks for a token that outlives it. */
@@ -87,6 +91,7 @@ function partsOf(
   request: CommitRequest,
   prepared: PreparedUpload[],
   hashers: GitBlobHasher[],
+  guard: ReadGuard,
   track: (path: string | null) => void,
 ): Part[] {
   const parts: Part[] = [
@@ -104,7 +109,7 @@ function partsOf(
       size: upload.size,
       content: async function* () {
         track(upload.repoPath)
-        yield* uploadContent(upload, hashers[i]!)
+        yield* uploadContent(upload, hashers[i]!, guard)
         track(null)
       },
     })
@@ -135,12 +140,12 @@ async function* withProgress(
   }
 }
 
-async function prepareAttempt(request: CommitRequest): Promise<Attempt> {
+async function prepareAttempt(request: CommitRequest, guard: ReadGuard): Promise<Attempt> {
   const prepared: PreparedUpload[] = []
-  for (const upload of request.uploads) prepared.push(await prepareUpload(upload))
+  for (const upload of request.uploads) prepared.push(await prepareUpload(upload, guard))
   const hashers = prepared.map((p) => new GitBlobHasher(p.size))
   const state = { path: null as string | null, changed: false }
-  const parts = partsOf(request, prepared, hashers, (path) => {
+  const parts = partsOf(request, prepared, hashers, guard, (path) => {
     state.path = path
     state.changed = true
   })
@@ -174,19 +179,22 @@ function validate(request: CommitRequest): void {
  * TransientUploadError (also when Bitbucket cannot be reached or the connection drops) or
  * CommitRejectedError (also a 401 that a new token did not mend); for local files that cannot be
  * sent as they were: UploadFileChangedError (a sync FileChangedError) or FileUnreadableError;
- * UnsafeNameError for a path with CR, LF or NUL; the signal's reason when aborted; and whatever
- * the Authorizer throws after a 401, such as SignedOutError.
+ * UnsafeNameError for a path with CR, LF or NUL; ProtectedPathError, before anything is sent, for
+ * a file inside Pail's home; BitbucketNameError for a workspace or repository that is not a
+ * Bitbucket name; the signal's reason when aborted; and whatever the Authorizer throws after a
+ * 401, such as SignedOutError.
  */
 export async function createCommit(deps: CommitDeps, request: CommitRequest): Promise<CommitResult> {
   const log = deps.logger ?? silentLogger
   const target = { workspace: request.workspace, repository: request.repository, branch: request.branch }
   validate(request)
+  const path = srcCommitPath(request)
+  const guard = deps.readGuard ?? (await processReadGuard())
   const started = Date.now()
-  let pending: Attempt | null = await prepareAttempt(request)
+  let pending: Attempt | null = await prepareAttempt(request, guard)
   if (deps.tokens && pending.total >= LARGE_UPLOAD_BYTES)
     await deps.tokens.token({ minValidityMs: LARGE_UPLOAD_TOKEN_VALIDITY_MS })
   let latest = pending
-  const path = `/2.0/repositories/${encodeURIComponent(request.workspace)}/${encodeURIComponent(request.repository)}/src`
   let response: ApiResponse
   try {
     response = await deps.api.sendStream(
@@ -194,7 +202,7 @@ export async function createCommit(deps: CommitDeps, request: CommitRequest): Pr
       path,
       async () => {
         // The first attempt was prepared above; the retry after a 401 re-reads every file.
-        latest = pending ?? (await prepareAttempt(request))
+        latest = pending ?? (await prepareAttempt(request, guard))
         pending = null
         return latest.body
       },

@@ -5,12 +5,17 @@
  * that grows afterwards is sent up to that size, one that shrinks fails the attempt and the
  * caller rescans. Either way the reported hash is exactly the blob Bitbucket stores. A link's
  * content is its target text, as git stores it.
+ *
+ * The last line of defence for Pail's own home (read-guard.ts): whatever a caller checked, a file
+ * whose real path lies in a Pail home is refused when the attempt is prepared and again right
+ * before it is opened, and the file opened must be the very file that was checked.
  */
-import { lstat, open, readlink, type FileHandle } from 'node:fs/promises'
+import { lstat, open, readlink, stat, type FileHandle } from 'node:fs/promises'
 import type { FileMode, Upload } from '../sync/types.js'
 import { FileUnreadableError, UploadFileChangedError } from './commit-errors.js'
 import type { GitBlobHasher } from '../git/blob-hash.js'
 import { READ_NO_FOLLOW } from '../fs/read-flags.js'
+import { processReadGuard, ProtectedPathError, type ReadGuard } from '../fs/read-guard.js'
 
 /** An upload with its size (and, for links, target) fixed for one attempt. */
 export interface PreparedUpload {
@@ -34,7 +39,7 @@ function changed(upload: { repoPath: string }, how: string, cause?: unknown): Up
 }
 
 function localError(upload: { repoPath: string }, error: unknown): Error {
-  if (error instanceof UploadFileChangedError) return error
+  if (error instanceof UploadFileChangedError || error instanceof ProtectedPathError) return error
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EISDIR' || code === 'EINVAL')
     return changed(upload, 'was moved, deleted or replaced', error)
@@ -44,10 +49,16 @@ function localError(upload: { repoPath: string }, error: unknown): Error {
   )
 }
 
-/** Fixes the size of `upload` (and a link's target) for the attempt about to start. */
-export async function prepareUpload(upload: Upload): Promise<PreparedUpload> {
+/**
+ * Fixes the size of `upload` (and a link's target) for the attempt about to start. Throws
+ * ProtectedPathError for a path inside Pail's home (`guard`: the process's by default).
+ */
+export async function prepareUpload(upload: Upload, guard?: ReadGuard): Promise<PreparedUpload> {
   const base = { repoPath: upload.repoPath, absolutePath: upload.absolutePath, mode: upload.mode }
   try {
+    await (guard ?? (await processReadGuard())).assertReadable(upload.absolutePath, {
+      isLink: upload.mode === 'link',
+    })
     if (upload.mode === 'link') {
       // The scanner hashed this text; sending the same bytes keeps index and commit in agreement.
       const linkTarget =
@@ -64,21 +75,34 @@ export async function prepareUpload(upload: Upload): Promise<PreparedUpload> {
   }
 }
 
-/** Yields the upload's bytes — exactly `size` of them — feeding each to `hasher` as it goes. */
-export async function* uploadContent(prepared: PreparedUpload, hasher: GitBlobHasher): AsyncGenerator<Uint8Array> {
+/**
+ * Yields the upload's bytes — exactly `size` of them — feeding each to `hasher` as it goes. Throws
+ * ProtectedPathError, before anything is opened, for a path inside Pail's home.
+ */
+export async function* uploadContent(
+  prepared: PreparedUpload,
+  hasher: GitBlobHasher,
+  guard?: ReadGuard,
+): AsyncGenerator<Uint8Array> {
   if (prepared.linkTarget) {
     hasher.update(prepared.linkTarget)
     yield prepared.linkTarget
     return
   }
   if (prepared.size === 0) return
-  let handle: FileHandle
+  let handle: FileHandle | undefined
   try {
+    // Checked now, not only when prepared: a folder above the file may have become a link since.
+    const real = await (guard ?? (await processReadGuard())).assertReadable(prepared.absolutePath)
     handle = await open(prepared.absolutePath, READ_NO_FOLLOW)
     const info = await handle.stat()
     if (!info.isFile()) throw changed(prepared, 'is no longer a plain file')
+    // The file opened is the file checked: a link swapped in between the two is caught here.
+    const checked = await stat(real)
+    if (checked.dev !== info.dev || checked.ino !== info.ino) throw changed(prepared, 'was moved or replaced')
     if (info.size < prepared.size) throw changed(prepared, 'got shorter')
   } catch (error) {
+    await handle?.close()
     throw localError(prepared, error)
   }
   try {

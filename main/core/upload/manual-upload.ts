@@ -2,17 +2,23 @@
  * Manual upload (the window's drag and drop, and `pail upload`): files and folders go to
  * workspace/repository/branch/path as one commit, on top of the branch, with progress. Folders
  * are walked with the same ignore rules as sync, so temp and lock files stay behind.
+ *
+ * Nothing inside Pail's own home is uploaded, whatever way it is chosen (the file itself, a
+ * folder holding the home, a link to either): the request is refused before anything is sent
+ * (read-guard.ts). The repository and branch are checked as Bitbucket names first.
  */
 import { lstat, readlink } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
+import { branchProblem, repositoryProblem, workspaceProblem } from '../../../shared/bitbucket/names.js'
 import { repoFolder, RepoPathError, toRepoPath } from '../../../shared/bitbucket/repo-path.js'
 import { isExecutableMode } from '../fs/file-mode.js'
+import { processReadGuard, ProtectedPathError, type ReadGuard } from '../fs/read-guard.js'
 import type { Session } from '../auth/auth-service.js'
+import { commitLink } from '../bitbucket/api-paths.js'
 import { createCommit, type CommitProgress } from '../bitbucket/src-commit.js'
 import type { HistoryStore } from '../history/history-store.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import { IgnoreRules } from '../sync/local/ignore-rules.js'
-import { commitLink } from '../sync/pass/pair-syncer.js'
 import { scanFolder } from '../sync/local/scanner.js'
 import type { Upload } from '../sync/types.js'
 
@@ -38,7 +44,17 @@ export interface ManualUploadResult {
 /** Something about the request a person must fix; nothing was uploaded. */
 export class UploadRequestError extends Error {}
 
-async function collect(paths: readonly string[], pathInRepo: string): Promise<Upload[]> {
+/** Refuses, in plain words, a chosen item that is or leads into Pail's home. */
+async function refuseProtected(guard: ReadGuard, given: string, path: string, isLink: boolean): Promise<void> {
+  try {
+    await guard.assertReadable(path, { shown: given, isLink })
+  } catch (error) {
+    if (error instanceof ProtectedPathError) throw new UploadRequestError(error.message)
+    throw error
+  }
+}
+
+async function collect(paths: readonly string[], pathInRepo: string, guard: ReadGuard): Promise<Upload[]> {
   let folder: string
   try {
     folder = repoFolder(pathInRepo)
@@ -52,8 +68,15 @@ async function collect(paths: readonly string[], pathInRepo: string): Promise<Up
     const path = resolve(given)
     const info = await lstat(path).catch(() => null)
     if (!info) throw new UploadRequestError(`${given} does not exist.`)
+    await refuseProtected(guard, given, path, info.isSymbolicLink())
     if (info.isDirectory()) {
-      const scan = await scanFolder(path, { rules: await IgnoreRules.load(path) })
+      const scan = await scanFolder(path, { rules: await IgnoreRules.load(path), guard })
+      if (scan.rootStatus !== 'ok') throw new UploadRequestError(`Pail cannot open the folder ${given}.`)
+      const home = scan.skipped.find((s) => s.reason === 'pail-home')
+      if (home)
+        throw new UploadRequestError(
+          `${given} holds Pail's own folder (${home.path}), with your sign-in secrets; Pail uploads none of it. Pick the files or folders inside it that you mean.`,
+        )
       for (const entry of scan.entries.values()) {
         uploads.push({
           repoPath: join(`${basename(path)}/${entry.path}`),
@@ -89,11 +112,20 @@ async function collect(paths: readonly string[], pathInRepo: string): Promise<Up
   return uploads
 }
 
+/** Throws UploadRequestError unless the repository and branch are names Bitbucket takes. */
+function checkNames(request: ManualUploadRequest): void {
+  const problem =
+    workspaceProblem(request.workspace) ?? repositoryProblem(request.repository) ?? branchProblem(request.branch)
+  if (problem !== null) throw new UploadRequestError(problem)
+}
+
 export async function manualUpload(
-  deps: { session: Session; history: HistoryStore; logger?: Logger },
+  deps: { session: Session; history: HistoryStore; logger?: Logger; readGuard?: ReadGuard },
   request: ManualUploadRequest,
 ): Promise<ManualUploadResult> {
-  const uploads = await collect(request.paths, request.pathInRepo)
+  checkNames(request)
+  const guard = deps.readGuard ?? (await processReadGuard())
+  const uploads = await collect(request.paths, request.pathInRepo, guard)
   const sizes = await Promise.all(uploads.map(async (u) => (await lstat(u.absolutePath)).size))
   const bytes = sizes.reduce((a, b) => a + b, 0)
   const message =
@@ -109,16 +141,19 @@ export async function manualUpload(
   })
   try {
     // No `parents`: a manual upload goes on top of whatever the branch holds now.
-    const result = await createCommit(deps.session, {
-      workspace: request.workspace,
-      repository: request.repository,
-      branch: request.branch,
-      parents: null,
-      message,
-      uploads,
-      deletions: [],
-      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-    })
+    const result = await createCommit(
+      { ...deps.session, readGuard: guard },
+      {
+        workspace: request.workspace,
+        repository: request.repository,
+        branch: request.branch,
+        parents: null,
+        message,
+        uploads,
+        deletions: [],
+        ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      },
+    )
     const link = commitLink(deps.session.account.webUrl, request, result.commit)
     await deps.history.finish(entry, { status: 'committed', commit: result.commit, link })
     ;(deps.logger ?? silentLogger).info('upload.committed', { commit: result.commit, files: uploads.length, bytes })

@@ -23,7 +23,10 @@ test('git clone and push use pail as credential helper, also after the access to
   )
   const cli = await pailCli(t, emu, port)
   const { key, secret } = emu.info.privateConsumer
-  assert.equal((await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])).code, 0)
+  assert.equal(
+    (await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })).code,
+    0,
+  )
 
   const work = await mkdtemp(join(tmpdir(), 'pail-git-'))
   t.after(() => rm(work, { recursive: true, force: true }))
@@ -74,7 +77,7 @@ test('pail git-credential answers only for its own Bitbucket host, and says when
   assert.equal(nobody.stdout, '')
   assert.match(nobody.stderr, /nobody is signed in to Bitbucket\. Run "pail login" first/)
   const { key, secret } = emu.info.privateConsumer
-  await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])
+  await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })
   const other = await cli.run(['git-credential', 'get'], { input: 'protocol=https\nhost=github.com\n\n' })
   assert.equal(other.stdout, '')
   const ours = await cli.run(['git-credential', 'get'], {

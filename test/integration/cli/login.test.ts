@@ -76,17 +76,17 @@ test('pail login in the browser, whoami, repos, logout', async (t) => {
 test('pail login --client-credentials, --access-token and --api-token', async (t) => {
   const { emu, cli } = await setup(t)
   const { key, secret } = emu.info.privateConsumer
-  assert.equal((await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])).code, 0)
+  assert.equal(
+    (await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })).code,
+    0,
+  )
   assert.equal((JSON.parse((await cli.run(['whoami', '--json'])).stdout) as WhoAmI).kind, 'client-credentials')
 
-  const token = await cli.run([
-    'login',
-    '--access-token',
-    emu.info.repositoryAccessToken,
-    '--repo',
-    'pail-demo/handbook',
-  ])
+  const token = await cli.run(['login', '--access-token', '--repo', 'pail-demo/handbook'], {
+    input: `${emu.info.repositoryAccessToken}\n`,
+  })
   assert.equal(token.code, 0, token.stderr)
+  assert.doesNotMatch(token.stderr, /warning/)
   const who = JSON.parse((await cli.run(['whoami', '--json'])).stdout) as WhoAmI
   assert.equal(who.displayName, 'Access token for pail-demo/handbook')
   assert.deepEqual(who.scopes, ['repository', 'repository:write'])
@@ -98,7 +98,9 @@ test('pail login --client-credentials, --access-token and --api-token', async (t
     ['pail-demo/handbook'],
   )
 
-  const api = await cli.run(['login', '--api-token', emu.info.apiToken.token, '--email', emu.info.apiToken.email])
+  const api = await cli.run(['login', '--api-token', '--email', emu.info.apiToken.email], {
+    input: `${emu.info.apiToken.token}\n`,
+  })
   assert.equal(api.code, 0, api.stderr)
   assert.equal((JSON.parse((await cli.run(['whoami', '--json'])).stdout) as WhoAmI).kind, 'api-token')
   await assertNoSecretsInHome(cli.home, emu.server.issuedSecrets)
@@ -107,14 +109,16 @@ test('pail login --client-credentials, --access-token and --api-token', async (t
 test('pail login explains bad input in one sentence and keeps the previous account', async (t) => {
   const { emu, cli } = await setup(t)
   const { key, secret } = emu.info.privateConsumer
-  await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])
-  const noRepo = await cli.run(['login', '--access-token', 'abc'])
+  await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })
+  const noRepo = await cli.run(['login', '--access-token'], { input: 'abc\n' })
   assert.equal(noRepo.code, 2)
   assert.match(noRepo.stderr, /Say which repository the access token is for: --repo workspace\/repository/)
-  const wrong = await cli.run(['login', '--access-token', 'not-a-real-token', '--repo', 'pail-demo/handbook'])
+  const wrong = await cli.run(['login', '--access-token', '--repo', 'pail-demo/handbook'], {
+    input: 'not-a-real-token\n',
+  })
   assert.equal(wrong.code, 1)
   assert.match(wrong.stderr, /^pail: Bitbucket did not accept this access token/)
-  const badSecret = await cli.run(['login', '--client-credentials', '--key', key, '--secret', 'wrong'])
+  const badSecret = await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: 'wrong\n' })
   assert.equal(badSecret.code, 1)
   assert.match(badSecret.stderr, /did not accept Pail's consumer key and secret/)
   assert.equal((JSON.parse((await cli.run(['whoami', '--json'])).stdout) as WhoAmI).kind, 'client-credentials')

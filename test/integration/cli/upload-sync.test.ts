@@ -18,7 +18,7 @@ test('pail upload sends files and folders as one commit; pail sync --once syncs 
   const emu = await useEmulator(t)
   const cli = await pailCli(t, emu, await freePort())
   const { key, secret } = emu.info.privateConsumer
-  await cli.run(['login', '--client-credentials', '--key', key, '--secret', secret])
+  await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })
   const work = await mkdtemp(join(tmpdir(), 'pail-upload-'))
   t.after(() => rm(work, { recursive: true, force: true }))
   await mkdir(join(work, 'Minutes'))

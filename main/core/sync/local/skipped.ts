@@ -18,11 +18,43 @@ export type SkipReason =
   | 'too-large'
   /** It changed while Pail was reading it; it will be looked at again. */
   | 'changing'
+  /** Its name has a line break (or NUL), which Bitbucket cannot take. */
+  | 'bad-name'
+  /** Its name is not valid UTF-8, so it cannot be spelled to Bitbucket (or even addressed as text). */
+  | 'not-utf8'
+  /** It is Pail's own home (settings, sign-in secrets), reached inside the folder: never read. */
+  | 'pail-home'
+
+/** Every skip reason, for schemas and for the window. */
+export const SKIP_REASONS = [
+  'unreadable',
+  'link-outside',
+  'link-dangling',
+  'special',
+  'too-large',
+  'changing',
+  'bad-name',
+  'not-utf8',
+  'pail-home',
+] as const satisfies readonly SkipReason[]
+
+/** Each reason in a few plain words, for lists ("pail status", the window). */
+export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
+  unreadable: "can't be read",
+  'link-outside': 'shortcut to outside the folder',
+  'link-dangling': 'broken shortcut',
+  special: 'not a regular file',
+  'too-large': 'too big',
+  changing: 'still changing',
+  'bad-name': "name Bitbucket can't take",
+  'not-utf8': 'name is not valid text',
+  'pail-home': "Pail's own folder",
+}
 
 /** A skipped path as stored in a pair's status. */
 export const skippedPathSchema = z.object({
   path: z.string(),
-  reason: z.enum(['unreadable', 'link-outside', 'link-dangling', 'special', 'too-large', 'changing']),
+  reason: z.enum(SKIP_REASONS),
   message: z.string(),
 })
 
@@ -51,8 +83,23 @@ export function formatBytes(bytes: number): string {
   return `${shown} ${units[unit]}`
 }
 
-function skipMessage(path: string, reason: SkipReason, detail?: string): string {
+/**
+ * A path as it can be shown in a sentence: line breaks and other control characters as visible
+ * marks (↵ for a line break, � for the rest), so one odd name cannot break the text around it.
+ */
+export function displayPath(path: string): string {
+  let shown = ''
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i)
+    if (code === 0x0d && path.charCodeAt(i + 1) === 0x0a) continue
+    shown += code === 0x0a || code === 0x0d ? '↵' : code < 0x20 || code === 0x7f ? '\uFFFD' : path[i]
+  }
+  return shown
+}
+
+function skipMessage(rawPath: string, reason: SkipReason, detail?: string): string {
   const extra = detail ? ` (${detail})` : ''
+  const path = displayPath(rawPath)
   switch (reason) {
     case 'unreadable':
       return `Pail can't open “${path}”${extra}. It may be open in another program or you may not have permission to read it. Pail will try again; the copy in Bitbucket stays as it is.`
@@ -66,5 +113,11 @@ function skipMessage(path: string, reason: SkipReason, detail?: string): string 
       return `“${path}” is too big to upload${extra}. Keep it somewhere else, or add it to .pailignore to hide this message.`
     case 'changing':
       return `“${path}” changed while Pail was reading it. Pail will upload it once it stops changing.`
+    case 'bad-name':
+      return `“${path}” has a line break in its name, which Bitbucket cannot take, so Pail does not upload it. Rename it without the line break and Pail will sync it; the rest of the folder syncs as usual.`
+    case 'not-utf8':
+      return `The name of “${path}” is not valid text (a program that uses another character set made it), so Pail cannot send it to Bitbucket. Rename it and Pail will sync it; the rest of the folder syncs as usual.`
+    case 'pail-home':
+      return `“${path}” is Pail's own folder, which holds your sign-in secrets, so Pail never reads or uploads it. Keep it out of synced folders (or add it to .pailignore to hide this message).`
   }
 }

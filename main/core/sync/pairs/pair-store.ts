@@ -1,12 +1,17 @@
 /**
  * The sync pairs, kept in settings under `pairs`. Adding checks what a person could get wrong:
  * a folder that does not exist, one inside (or containing) another pair's folder, Pail's own
- * home, a malformed repository or path.
+ * home, a repository or branch Bitbucket would not take, a malformed path in the repository.
+ * Folders are compared by their real paths, links resolved: a link to Pail's home, or to another
+ * pair's folder, is refused like the folder itself (issue #7, point 6). The folder is kept as the
+ * person gave it (made absolute), the name they know it by.
  */
 import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
+import { branchProblem, repositoryProblem, workspaceProblem } from '../../../../shared/bitbucket/names.js'
 import { repoFolder, RepoPathError } from '../../../../shared/bitbucket/repo-path.js'
+import { protectHome, realPathAllowingMissing, registerHome } from '../../fs/read-guard.js'
 import type { SettingsStore } from '../../settings/settings-store.js'
 import type { SyncPair } from './sync-pair.js'
 
@@ -41,16 +46,23 @@ export class PairStore {
     private readonly settings: SettingsStore,
     private readonly pailHome: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Whoever keeps pairs for a home syncs them: its scans and uploads must know the home.
+    registerHome(pailHome)
+  }
 
   async list(): Promise<SyncPair[]> {
     const data = await this.settings.read()
     return data.pairs ?? []
   }
 
+  /** The pair with this id, or whose folder this is (as given, or the same folder through a link). */
   async get(idOrFolder: string): Promise<SyncPair> {
     const pairs = await this.list()
-    const found = pairs.find((p) => p.id === idOrFolder) ?? pairs.find((p) => p.folder === resolve(idOrFolder))
+    const found =
+      pairs.find((p) => p.id === idOrFolder) ??
+      pairs.find((p) => p.folder === resolve(idOrFolder)) ??
+      (await this.findByRealPath(pairs, idOrFolder))
     if (!found) throw new PairError(`There is no sync pair "${idOrFolder}". "pail pair list" shows them.`)
     return found
   }
@@ -60,26 +72,34 @@ export class PairStore {
     const info = await stat(folder).catch(() => null)
     if (!info) throw new PairError(`The folder ${folder} does not exist. Create it first, or pick another.`)
     if (!info.isDirectory()) throw new PairError(`${folder} is a file, not a folder.`)
-    if (overlaps(folder, this.pailHome) || overlaps(this.pailHome, folder))
-      throw new PairError(`${folder} holds Pail's own settings; pick another folder.`)
-    if (!/^[\w.-]+$/.test(input.workspace) || !/^[\w.-]+$/.test(input.repository))
+    const real = await realPathAllowingMissing(folder)
+    const guard = await protectHome(this.pailHome)
+    if (guard.covers(real) || guard.protectedInside(real) !== null)
       throw new PairError(
-        `"${input.workspace}/${input.repository}" is not a repository name: write it as workspace/repository.`,
+        `${folder}${real !== folder ? ` (really ${real})` : ''} holds Pail's own settings and sign-in secrets, or is inside them; pick another folder.`,
       )
-    if (!input.branch.trim()) throw new PairError('The branch name is empty.')
+    const problem =
+      workspaceProblem(input.workspace) ?? repositoryProblem(input.repository) ?? branchProblem(input.branch)
+    if (problem !== null) throw new PairError(problem)
     const pair: SyncPair = {
       id: randomBytes(4).toString('hex'),
       folder,
       workspace: input.workspace,
       repository: input.repository,
-      branch: input.branch.trim(),
+      branch: input.branch,
       pathInRepo: repoFolderOrRefuse(input.pathInRepo ?? ''),
       paused: null,
       createdAt: this.now(),
     }
+    // Real paths of the pairs there now; one added meanwhile is compared as it is written.
+    const realOf = new Map<string, string>()
+    for (const p of await this.list()) realOf.set(p.folder, await realPathAllowingMissing(p.folder))
     await this.settings.update((data) => {
       const pairs = data.pairs ?? []
-      const clash = pairs.find((p) => overlaps(p.folder, folder) || overlaps(folder, p.folder))
+      const clash = pairs.find((p) => {
+        const other = realOf.get(p.folder) ?? p.folder
+        return overlaps(other, real) || overlaps(real, other)
+      })
       if (clash)
         throw new PairError(
           `${folder} overlaps the folder of another pair (${clash.folder}). A folder can be in one pair only.`,
@@ -87,6 +107,12 @@ export class PairStore {
       data.pairs = [...pairs, pair]
     })
     return pair
+  }
+
+  private async findByRealPath(pairs: SyncPair[], folder: string): Promise<SyncPair | undefined> {
+    const wanted = await realPathAllowingMissing(folder)
+    for (const pair of pairs) if ((await realPathAllowingMissing(pair.folder)) === wanted) return pair
+    return undefined
   }
 
   async remove(idOrFolder: string): Promise<SyncPair> {

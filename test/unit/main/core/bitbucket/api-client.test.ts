@@ -5,6 +5,7 @@ import { test, type TestContext } from 'node:test'
 import {
   ApiClient,
   BitbucketError,
+  UnsafeRequestError,
   type Authorizer,
   type StreamBody,
 } from '../../../../../main/core/bitbucket/api-client.js'
@@ -57,7 +58,7 @@ test('sendStream: a 401 before the body is read makes the body again for the one
   const api = new ApiClient({ apiUrl, authorizer, onScopes: (s) => (scopes = s) })
   let made = 0
   const make = chunks(64)
-  const response = await api.sendStream('POST', '/upload', async () => (made++, make()))
+  const response = await api.sendStream('POST', '/2.0/upload', async () => (made++, make()))
   assert.equal(response.status, 201)
   assert.equal(made, 2)
   assert.deepEqual(rejected, ['Bearer old'])
@@ -88,7 +89,7 @@ test('sendStream: an error of the body source is rethrown as it is, not as a net
       throw failure
     })(),
   })
-  await assert.rejects(api.sendStream('POST', '/upload', body), (error: unknown) => error === failure)
+  await assert.rejects(api.sendStream('POST', '/2.0/upload', body), (error: unknown) => error === failure)
 })
 
 test('sendStream: unreachable is BitbucketError(0); an abort rejects with the signal reason', async (t) => {
@@ -98,7 +99,7 @@ test('sendStream: unreachable is BitbucketError(0); an abort rejects with the si
     authorizer: { header: async () => 'Bearer x', afterUnauthorized: async () => null },
   })
   await assert.rejects(
-    unreachable.sendStream('POST', '/upload', chunks(1)),
+    unreachable.sendStream('POST', '/2.0/upload', chunks(1)),
     (error: unknown) => error instanceof BitbucketError && error.status === 0,
   )
   const api = new ApiClient({
@@ -109,7 +110,48 @@ test('sendStream: unreachable is BitbucketError(0); an abort rejects with the si
   const reason = new Error('cancelled')
   setTimeout(() => controller.abort(reason), 50)
   await assert.rejects(
-    api.sendStream('POST', '/upload', chunks(4), { signal: controller.signal }),
+    api.sendStream('POST', '/2.0/upload', chunks(4), { signal: controller.signal }),
     (error: unknown) => error === reason,
   )
+})
+
+test('a token goes to the API only: other origins, paths outside /2.0/ and `..` in any spelling are refused unsent', async (t) => {
+  const seen: string[] = []
+  const apiUrl = await server(t, (req, res) => {
+    seen.push(req.url ?? '')
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ values: [1], next: req.url === '/2.0/list' ? 'http://evil.example/2.0/page2' : undefined }))
+  })
+  const headers: string[] = []
+  const api = new ApiClient({
+    apiUrl,
+    authorizer: { header: async () => (headers.push('asked'), 'Bearer secret'), afterUnauthorized: async () => null },
+  })
+  const refused = [
+    '/2.0/repositories/../../oauth/token',
+    '/2.0/repositories/%2e%2e/%2E%2E/x',
+    '/2.0/../x',
+    '/x/2.0/',
+    '//evil.example/2.0/x',
+    '@evil.example/2.0/x',
+    'http://evil.example/2.0/x',
+    `${apiUrl.replace('127.0.0.1', 'localhost')}/2.0/x`,
+    `${apiUrl.replace('http://', 'http://user:pw@')}/2.0/x`,
+  ]
+  for (const path of refused)
+    await assert.rejects(api.getJson(path), (error: unknown) => error instanceof UnsafeRequestError, path)
+  // A `next` link on another origin stops the listing before the token goes there.
+  const values: unknown[] = []
+  await assert.rejects(
+    (async () => {
+      for await (const value of api.paginate('/2.0/list')) values.push(value)
+    })(),
+    (error: unknown) => error instanceof UnsafeRequestError && /evil\.example/.test(error.message),
+  )
+  assert.deepEqual(values, [1])
+  assert.deepEqual(seen, ['/2.0/list'], 'only the one request inside the API reached a server')
+  // What is checked is what is sent: a dot segment inside /2.0/ is sent resolved.
+  await api.getJson('/2.0/repositories/ws/./x/../list')
+  assert.equal(seen.at(-1), '/2.0/repositories/ws/list')
 })

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { appendFile, chmod, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises'
+import { appendFile, chmod, mkdir, mkdtemp, realpath, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
@@ -7,6 +7,7 @@ import { FileUnreadableError, UploadFileChangedError } from '../../../../../main
 import { GitBlobHasher } from '../../../../../main/core/git/blob-hash.js'
 import { prepareUpload, uploadContent } from '../../../../../main/core/bitbucket/upload-source.js'
 import { hashBlob } from '../../../../../main/core/git/blob-hash.js'
+import { ProtectedPathError, ReadGuard } from '../../../../../main/core/fs/read-guard.js'
 
 async function folder(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-upload-'))
@@ -99,3 +100,38 @@ test('a directory, a missing file, or a link where a file was are changes; an un
       error instanceof FileUnreadableError && /Pail cannot read "locked" \(EACCES\)/.test(error.message),
   )
 })
+
+test(
+  "a file in Pail's home is refused when prepared, and again right before it is opened",
+  { skip: process.platform === 'win32' && 'symlinks' },
+  async (t) => {
+    const dir = await realpath(await folder(t))
+    const home = join(dir, 'home')
+    await mkdir(home)
+    await writeFile(join(home, 'secrets.json'), '{"token":"s3cret"}')
+    const guard = new ReadGuard([home])
+    await symlink(home, join(dir, 'looks-harmless'))
+    for (const absolutePath of [join(home, 'secrets.json'), join(dir, 'looks-harmless', 'secrets.json')])
+      await assert.rejects(
+        prepareUpload({ repoPath: 'secrets.json', absolutePath, mode: 'file' }, guard),
+        (error: unknown) => error instanceof ProtectedPathError && error.path === absolutePath,
+      )
+
+    // Prepared while its folder was an ordinary one; the folder is then swapped for a link to the home.
+    const folderPath = join(dir, 'docs')
+    await mkdir(folderPath)
+    await writeFile(join(folderPath, 'secrets.json'), 'harmless notes')
+    const prepared = await prepareUpload(
+      { repoPath: 'docs/secrets.json', absolutePath: join(folderPath, 'secrets.json'), mode: 'file' },
+      guard,
+    )
+    await rename(folderPath, join(dir, 'docs-old'))
+    await symlink(home, folderPath)
+    const sent: Buffer[] = []
+    await assert.rejects(async () => {
+      for await (const chunk of uploadContent(prepared, new GitBlobHasher(prepared.size), guard))
+        sent.push(Buffer.from(chunk))
+    }, ProtectedPathError)
+    assert.equal(Buffer.concat(sent).length, 0, 'not one byte of the home was read')
+  },
+)

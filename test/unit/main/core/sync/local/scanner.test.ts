@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { renameSync, symlinkSync } from 'node:fs'
+import { chmod, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { IgnoreRules } from '../../../../../../main/core/sync/local/ignore-rules.js'
 import { scanFolder, scanPaths } from '../../../../../../main/core/sync/local/scanner.js'
 import { emptyIndex } from '../../../../../../main/core/sync/local/index-store.js'
+import { ReadGuard } from '../../../../../../main/core/fs/read-guard.js'
+import { buildChangeSet } from '../../../../../../main/core/sync/pass/change-set.js'
 import { scanAsUser } from '../../../../../support/scan-as-user.js'
 
 type After = { after: (fn: () => Promise<void>) => void }
@@ -249,3 +252,122 @@ test('scanPaths matches a path spelled in another Unicode normalisation to the n
     'the spelling from the event is not in scope, so no entry is deleted under it',
   )
 })
+
+const linux = process.platform === 'linux'
+
+test('a name with a line break is skipped with its reason; the rest of the folder is scanned', async (t) => {
+  const root = await folder(t, { 'ok.txt': 'ok', 'Docs/fine.md': 'fine' })
+  await writeFile(join(root, 'two\nlines.txt'), 'x')
+  await mkdir(join(root, 'odd\rfolder'))
+  await writeFile(join(root, 'odd\rfolder', 'inner.txt'), 'x')
+  await writeFile(join(root, 'Docs', 'late\n.md'), 'x')
+  const scan = await scanFolder(root)
+  assert.deepEqual([...scan.entries.keys()].sort(), ['Docs/fine.md', 'ok.txt'])
+  assert.deepEqual(scan.skipped.map((s) => [s.path, s.reason]).sort(), [
+    ['Docs/late\n.md', 'bad-name'],
+    ['odd\rfolder', 'bad-name'],
+    ['two\nlines.txt', 'bad-name'],
+  ])
+  const message = scan.skipped.find((s) => s.path === 'two\nlines.txt')!.message
+  assert.match(message, /^“two↵lines\.txt” has a line break in its name, which Bitbucket cannot take/)
+  assert.ok(!message.includes('\n'), 'the message stays on one line')
+  const partial = await scanPaths(root, ['two\nlines.txt', 'ok.txt'])
+  assert.deepEqual([...partial.entries.keys()], ['ok.txt'])
+  assert.ok(partial.skipped.some((s) => s.path === 'two\nlines.txt' && s.reason === 'bad-name'))
+})
+
+test(
+  'a name that is not UTF-8 is skipped with its reason and never read as deleted; a real U+FFFD is synced',
+  { skip: !linux && 'only Linux lets a name hold any bytes' },
+  async (t) => {
+    const root = await folder(t, { 'ok.txt': 'ok' })
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9]) // "café" in Latin-1
+    await writeFile(Buffer.concat([Buffer.from(`${root}/`), latin1, Buffer.from('.txt')]), 'x')
+    await mkdir(Buffer.concat([Buffer.from(`${root}/`), latin1]))
+    await writeFile(join(root, 'real\uFFFD.txt'), 'a name that holds U+FFFD itself')
+    const lossy = 'caf\uFFFD.txt'
+    const index = emptyIndex('main')
+    for (const path of ['ok.txt', lossy, 'caf\uFFFD/inside.txt'])
+      index.files[path] = { size: 1, mtimeMs: 1, sha: 'a'.repeat(40), mode: 'file' }
+    const scan = await scanFolder(root)
+    assert.deepEqual([...scan.entries.keys()].sort(), ['ok.txt', 'real\uFFFD.txt'])
+    assert.deepEqual(scan.skipped.map((s) => [s.path, s.reason]).sort(), [
+      ['caf\uFFFD', 'not-utf8'],
+      [lossy, 'not-utf8'],
+    ])
+    assert.match(scan.skipped[0]!.message, /is not valid text/)
+    const changeSet = await buildChangeSet(scan, index)
+    assert.deepEqual(changeSet.deletions, [], 'a file Pail cannot name is not a deleted file')
+  },
+)
+
+/** A temporary Pail home with a secret in it, and a guard for it. */
+async function pailHome(t: After): Promise<{ home: string; guard: ReadGuard; parent: string }> {
+  const parent = await realpath(await mkdtemp(join(tmpdir(), 'pail-scan-home-')))
+  t.after(() => rm(parent, { recursive: true, force: true }))
+  const home = join(parent, 'pail-home')
+  await mkdir(home)
+  await writeFile(join(home, 'secrets.json'), '{"token":"s3cret"}')
+  return { home, guard: new ReadGuard([home]), parent }
+}
+
+test(
+  "Pail's home is never entered nor listed: not as the folder, a link to it, or a folder inside it",
+  { skip: !posix && 'symlinks' },
+  async (t) => {
+    const { home, guard, parent } = await pailHome(t)
+    // Had the scanner listed the home, this dangling link would show as skipped.
+    await symlink('nowhere', join(home, 'dangling'))
+    assert.equal((await scanFolder(home, { guard })).rootStatus, 'pail-home')
+    await symlink(home, join(parent, 'looks-like-a-folder'))
+    const viaLink = await scanFolder(join(parent, 'looks-like-a-folder'), { guard })
+    assert.equal(viaLink.rootStatus, 'pail-home')
+    assert.equal(viaLink.entries.size, 0)
+    assert.equal((await scanPaths(join(home, '..', 'pail-home'), ['secrets.json'], { guard })).rootStatus, 'pail-home')
+
+    // A folder that holds the home (paired before Pail refused such folders).
+    const guardInside = new ReadGuard([join(parent, 'outer', 'config', 'pail')])
+    await mkdir(join(parent, 'outer', 'config', 'pail'), { recursive: true })
+    await writeFile(join(parent, 'outer', 'config', 'pail', 'secrets.json'), 's3cret')
+    await symlink('nowhere', join(parent, 'outer', 'config', 'pail', 'dangling'))
+    await writeFile(join(parent, 'outer', 'config', 'other.ini'), 'x')
+    const outer = await scanFolder(join(parent, 'outer'), { guard: guardInside })
+    assert.deepEqual([...outer.entries.keys()], ['config/other.ini'])
+    assert.deepEqual(
+      outer.skipped.map((s) => [s.path, s.reason]),
+      [['config/pail', 'pail-home']],
+    )
+    assert.match(outer.skipped[0]!.message, /Pail's own folder, which holds your sign-in secrets/)
+    const partial = await scanPaths(join(parent, 'outer'), ['config/pail/secrets.json', 'config/pail'], {
+      guard: guardInside,
+    })
+    assert.equal(partial.entries.size, 0)
+    assert.ok(partial.skipped.every((s) => s.reason === 'pail-home' && s.path === 'config/pail'))
+  },
+)
+
+test(
+  'a folder swapped for a link to the home between listing its parent and listing it is not listed',
+  { skip: !posix && 'symlinks' },
+  async (t) => {
+    const { home, guard } = await pailHome(t)
+    const root = await folder(t, { 'sub/notes.txt': 'notes', 'top.txt': 'top' })
+    // The swap happens exactly when the scanner has seen "sub" as a folder and asks whether it is ignored.
+    class SwappingRules extends IgnoreRules {
+      override isIgnored(path: string, isDirectory: boolean): boolean {
+        if (path === 'sub' && isDirectory) {
+          renameSync(join(root, 'sub'), join(root, 'sub-old'))
+          symlinkSync(home, join(root, 'sub'))
+        }
+        return super.isIgnored(path, isDirectory)
+      }
+    }
+    const scan = await scanFolder(root, { guard, rules: new SwappingRules(root), concurrency: 1 })
+    assert.deepEqual([...scan.entries.keys()].sort(), ['top.txt'])
+    assert.ok(!scan.entries.has('sub/secrets.json'), "the home's files are not listed")
+    assert.deepEqual(
+      scan.skipped.map((s) => [s.path, s.reason]),
+      [['sub', 'pail-home']],
+    )
+  },
+)
