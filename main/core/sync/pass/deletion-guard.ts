@@ -121,6 +121,8 @@ function missingMessage(scan: ScanResult, name: string): string {
       return `“${scan.root}” is no longer a folder. ${after}`
     case 'unreadable':
       return `Pail can't open the folder “${name}” (${scan.root}). It may be on a drive that is not connected, or you may not have permission to open it. ${after}`
+    case 'pail-home':
+      return `“${scan.root}” is, or holds, Pail's own folder with your sign-in secrets, so Pail never uploads anything from it and has paused syncing it. Nothing has been deleted from Bitbucket. Remove this folder from Pail and pick another one.`
     default:
       return `Pail can't find the folder “${name}” (${scan.root}). If it is on an external drive or a network share, connect it. ${after}`
   }

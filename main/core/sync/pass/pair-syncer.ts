@@ -283,11 +283,12 @@ export class PairSyncer {
       }
       const tip = position.tip
       const scan = scope ? await scanPaths(pair.folder, scope, { rules }) : await scanFolder(pair.folder, { rules })
-      const skips: PassSkips = { skipped: scan.skipped, ...(scan.scope ? { scope: scan.scope } : {}) }
       const local = await buildChangeSet(scan, index, {
         pathInRepo: pair.pathInRepo,
         isIgnored: (p) => rules.isIgnored(p, false),
       })
+      // The change set's list holds the scan's skips plus its own (too large, changing, unreadable when hashed).
+      const skips: PassSkips = { skipped: local.skipped, ...(scan.scope ? { scope: scan.scope } : {}) }
       const verdict = safetyCheck(local, index, scan, this.deps.thresholds, {
         confirmed,
         recent: await this.ledger.recent(this.now()),

@@ -165,3 +165,13 @@ test('the window: deletions over the last day count together against the files t
     'moves are not deletions, in the window either',
   )
 })
+
+test('a folder that is Pail’s own home is held with its own sentence, not “can’t find the folder”', () => {
+  const scan: ScanResult = { ...okScan, rootStatus: 'pail-home' }
+  const verdict = safetyCheck(deleting(bigIndex(3), 0), bigIndex(3), scan)
+  assert.equal(verdict.ok, false)
+  assert.ok(!verdict.ok)
+  assert.equal(verdict.hold, 'missing-folder')
+  assert.match(verdict.message, /Pail's own folder with your sign-in secrets/)
+  assert.doesNotMatch(verdict.message, /can't find/)
+})
