@@ -77,7 +77,7 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
     },
     { method: 'GET', template: '/_emulator/issued-secrets', handler: (ctx) => ok(ctx, emulator.issuedSecrets) },
     {
-      // Expires access tokens now: one (`token`) or every OAuth access token (`all: true`).
+      // Expires access tokens now: one (`token`), a consumer's (`consumer`) or every OAuth access token (`all: true`).
       method: 'POST',
       template: '/_emulator/tokens/expire',
       handler: async (ctx) => {
@@ -89,7 +89,9 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
           record.expiresAt = Date.now() - 1000
           count = 1
         } else {
+          const consumer = typeof body.consumer === 'string' ? body.consumer : null
           for (const record of Object.values(world.data.accessTokens)) {
+            if (consumer !== null && record.consumerKey !== consumer) continue
             if (record.kind === 'oauth' && (record.expiresAt === null || record.expiresAt > Date.now())) {
               record.expiresAt = Date.now() - 1000
               count++
@@ -272,9 +274,8 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
         const git = emulator.git(repo)
         const sha = await git.exclusive(async () => {
           const parent = await git.branchTip(branch)
-          const changes = []
-          for (const [path, content] of Object.entries(files))
-            changes.push({ path, blob: await git.writeBlob(content), mode: '100644' })
+          const blobs = await git.writeBlobs(Object.values(files))
+          const changes = Object.keys(files).map((path, i) => ({ path, blob: blobs[i]!, mode: '100644' }))
           const created = await git.createCommit({
             parent,
             changes,

@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net'
 import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { controlRoutes } from './control.js'
+import { scenarioControlRoutes } from './control-scenarios.js'
 import type { Emulator, RequestLogEntry } from './context.js'
-import { applyFault, FaultBox, sendRateLimited } from './faults.js'
+import { applyFault, consumerOfRequest, FaultBox, sendRateLimited } from './faults.js'
 import { GitRepository } from './git/git-store.js'
 import { gitHttpRoutes } from './git/git-http.js'
 import { ApiError, noApiHere, sendError } from './http.js'
@@ -59,7 +60,7 @@ export class EmulatorServer implements Emulator {
   apiUrl = ''
   readonly issuedSecrets: string[] = []
   readonly requestLog: RequestLogEntry[] = []
-  readonly faults = new FaultBox()
+  readonly faults = new FaultBox((req) => consumerOfRequest(this.world, req))
   private readonly repos = new Map<string, GitRepository>()
   private readonly webRouter = new Router()
   private readonly apiRouter = new Router()
@@ -72,7 +73,7 @@ export class EmulatorServer implements Emulator {
   ) {
     this.world = new World(dataDir)
     this.settings = mergeSettings(defaultSettings, settings)
-    this.webRouter.add(...controlRoutes(this), ...oauthRoutes, ...gitHttpRoutes)
+    this.webRouter.add(...controlRoutes(this), ...scenarioControlRoutes(this), ...oauthRoutes, ...gitHttpRoutes)
     this.apiRouter.add(...readRoutes, ...srcWriteRoutes)
   }
 
@@ -159,6 +160,8 @@ export class EmulatorServer implements Emulator {
       ),
     )
     this.servers.length = 0
+    // Each repository's long-lived git reader ends with the server (a later request starts it again).
+    await Promise.all([...this.repos.values()].map((repo) => repo.close()))
   }
 
   private listen(kind: 'web' | 'api', port: number): Promise<number> {
@@ -179,7 +182,7 @@ export class EmulatorServer implements Emulator {
     try {
       const fault = this.faults.take(kind, req)
       if (fault && (await applyFault(fault, req, res, this.settings))) {
-        if (fault.kind === 'drop') this.log(kind, req, url, 0, ctx)
+        if (fault.kind === 'drop' || fault.kind === 'hang') this.log(kind, req, url, 0, ctx)
         return
       }
       const found = (kind === 'web' ? this.webRouter : this.apiRouter).find(req.method ?? 'GET', url.pathname)

@@ -12,7 +12,7 @@ import { HomeLocks } from '../store/home-locks.js'
 import type { NoticeSink } from '../store/json-store.js'
 import { basicAuthorization } from '../bitbucket/basic-auth.js'
 import { ApiClient, BitbucketError, type Authorizer } from '../bitbucket/api-client.js'
-import { repositoryPath, workspaceRepositoriesPath } from '../bitbucket/api-paths.js'
+import { repositoryPath, USER_PATH, workspaceRepositoriesPath } from '../bitbucket/api-paths.js'
 import { assertRepositoryRef, assertWorkspaceName } from '../../../shared/bitbucket/names.js'
 import { accountOfSecretKey, allSecretKeys, secretKeys, type AccountRecord } from './account.js'
 import { AccountStore } from './account-store.js'
@@ -150,7 +150,7 @@ export class AuthService {
       authorizer: staticAuthorizer(basicAuthorization(email, token)),
       onScopes: (s) => (scopes = s),
     })
-    const user = await this.verify<BitbucketUser>(api, '/2.0/user', 'this API token and email')
+    const user = await this.verify<BitbucketUser>(api, USER_PATH, 'this API token and email')
     const account = this.newAccount('api-token', { ...userFields(user), email, accessTokenExpiresAt: null })
     account.scopes = scopes
     await this.store(account, { [secretKeys.accessToken(account.id)]: token })
@@ -231,7 +231,7 @@ export class AuthService {
     })
     let user: BitbucketUser = {}
     try {
-      user = await api.getJson<BitbucketUser>('/2.0/user')
+      user = await api.getJson<BitbucketUser>(USER_PATH)
     } catch (error) {
       // Without the `account` scope Pail cannot learn the name; it can still sync.
       if (!(error instanceof BitbucketError) || error.status !== 403) throw error

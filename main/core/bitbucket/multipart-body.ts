@@ -8,6 +8,7 @@
  * of any size passes through in constant memory, and the exact length is known in advance.
  */
 import { randomBytes } from 'node:crypto'
+import { isUploadableName } from '../../../shared/bitbucket/names.js'
 
 /** A text field (a meta field such as `message`, or one `files` deletion). */
 export interface FieldPart {
@@ -55,7 +56,7 @@ export function multipartContentType(boundary: string): string {
 
 /** Throws UnsafeNameError for text that contains CR, LF or NUL. */
 export function assertSafeName(value: string): void {
-  if (/[\r\n\0]/.test(value)) throw new UnsafeNameError(value)
+  if (!isUploadableName(value)) throw new UnsafeNameError(value)
 }
 
 /**
