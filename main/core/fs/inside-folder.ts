@@ -21,9 +21,9 @@
  * a tool replacing a folder by a link, at any time before Pail looks — is caught every time.
  */
 import type { Dirent, Stats } from 'node:fs'
-import { constants } from 'node:fs'
 import { lstat, mkdir, open, readdir, rename, stat, symlink, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import { CREATE_NEW_NO_FOLLOW } from './open-flags.js'
 
 /** Why a path inside the folder was refused. */
 export type OutsideReason = 'link' | 'not-a-folder' | 'is-a-folder' | 'root-missing' | 'bad-path' | 'moved'
@@ -72,8 +72,6 @@ interface Vetted {
 /** The outcome of walking to a path's parent: the vetted parent, or the first level that is missing. */
 type Walked = { kind: 'ok'; parent: Vetted; absolute: string } | { kind: 'missing' }
 
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0
-
 function codeOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code
 }
@@ -112,7 +110,7 @@ export class InsideFolder {
   async createFile(path: string, mode: number): Promise<FileHandle> {
     const walked = await this.walkOrThrow(path, true)
     await this.still(path, walked.parent)
-    return open(walked.absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, mode)
+    return open(walked.absolute, CREATE_NEW_NO_FOLLOW, mode)
   }
 
   /** Creates a link at `path` (which must not exist) holding `target`, creating the folders above it. */
