@@ -34,16 +34,25 @@ const env = {
   PAIL_WEB_URL: info.webUrl,
   PAIL_API_URL: info.apiUrl,
 }
-const pail = async (...argv: string[]): Promise<void> => {
-  const code = await runCli(argv, output, env)
+/** Runs a `pail` command; `input` is what it reads from standard input (a secret, never an argument). */
+const pailWith = async (input: string, ...argv: string[]): Promise<void> => {
+  const code = await runCli(argv, output, env, async () => input)
   if (code !== 0) {
     await server.stop()
     process.exit(code)
   }
 }
+const pail = (...argv: string[]): Promise<void> => pailWith('', ...argv)
 
 say('Signing in (here with the private consumer; staff would click "Sign in" in the browser)')
-await pail('login', '--client-credentials', '--key', info.privateConsumer.key, '--secret', info.privateConsumer.secret)
+await pailWith(
+  `${info.privateConsumer.secret}\n`,
+  'login',
+  '--client-credentials',
+  '--key',
+  info.privateConsumer.key,
+  '--secret',
+)
 
 let folder = positionals[0] ? resolve(positionals[0]) : ''
 if (!folder) {
