@@ -163,9 +163,9 @@ function checkChanges(input: OracleInput, changes: Map<string, PathChange[]>): F
   }
   for (const [commit, list] of changes) {
     for (const change of list) {
-      if (change.status === 'D' && !records.removed.has(change.path))
+      if (change.status === 'D' && !records.removed.has(change.path) && !records.removedRemotely.has(change.path))
         deletions.push(
-          `${commit.slice(0, 10)} deleted ${showPath(change.path)}, which the person never deleted, renamed or replaced`,
+          `${commit.slice(0, 10)} deleted ${showPath(change.path)}, which neither the person nor another user deleted, renamed or replaced`,
         )
       if (change.status === 'A' || change.oldSha === null) continue
       if (!records.seen.get(change.path)?.has(change.oldSha))

@@ -44,6 +44,11 @@ export class Records {
   readonly seen = new Map<string, Set<string>>()
   /** Paths the person deleted, renamed away or replaced, with the step. */
   readonly removed = new Map<string, string>()
+  /**
+   * Paths another user deleted on the branch, with the step. Pail carries such a deletion into the
+   * folder, and may have to commit it again (a deleted branch created again from the folder).
+   */
+  readonly removedRemotely = new Map<string, string>()
   /** Problems of the harness itself (never Pail's). */
   readonly harnessErrors: string[] = []
   /** Passes that did not end in time. */

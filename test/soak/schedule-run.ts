@@ -267,6 +267,7 @@ class ScheduleRun {
       return this.log(label, text, `refused: ${(error as Error).message}`)
     }
     this.records.figures.remoteCommits++
+    for (const path of deletions) this.records.removedRemotely.set(path, label)
     for (const [path, content] of Object.entries(files))
       this.records.remote.push({
         path,

@@ -50,9 +50,13 @@ export interface ApplyInput {
 
 /**
  * Why a branch change was not brought in: the file changed here meanwhile; its place is not
- * safely inside the folder; or it is a link pointing outside the folder, which Pail never creates.
+ * safely inside the folder; it is a link pointing outside the folder, which Pail never creates; or
+ * this computer does not let Pail into its place (a folder or file without permission for it).
  */
-export type RefusalReason = 'changed-here' | 'outside-folder' | 'link-outside'
+export type RefusalReason = 'changed-here' | 'outside-folder' | 'link-outside' | 'no-access'
+
+/** File-system refusals of permission: the place stays as it is, the change waits for the next pass. */
+const NO_ACCESS = new Set(['EACCES', 'EPERM'])
 
 /** A branch change not brought in this time. */
 export interface Refusal {
@@ -127,6 +131,12 @@ export async function applyRemote(input: ApplyInput): Promise<Applied> {
       out.refused.push({ path: repoPath, reason: 'changed-here', message: error.message })
     else if (error instanceof OutsideFolderError)
       out.refused.push({ path: repoPath, reason: 'outside-folder', message: error.message })
+    else if (NO_ACCESS.has((error as NodeJS.ErrnoException).code ?? ''))
+      out.refused.push({
+        path: repoPath,
+        reason: 'no-access',
+        message: `Pail may not open the place of “${toLocalPath(repoPath, pair.pathInRepo)}” on this computer (no permission), so the Bitbucket change to it waits. Give Pail access to the folder and it is brought in.`,
+      })
     else throw error
   }
   const stage = (repoPath: string, localPath: string): Promise<StagedFile> =>

@@ -247,3 +247,47 @@ test('a file here where the branch put files in a folder: the file moves to a co
   )
   await assert.rejects(readFile(join(s.folder, 'notes')), { code: 'ENOENT' }, 'the name is free for the folder')
 })
+
+/** An InsideFolder on a computer that does not let Pail into one folder (EACCES, as without permission). */
+class NoAccessTo extends InsideFolder {
+  constructor(
+    folder: string,
+    private readonly locked: string,
+  ) {
+    super(folder)
+  }
+
+  override async check(path: string): Promise<void> {
+    if (path.startsWith(`${this.locked}/`))
+      throw Object.assign(new Error(`EACCES: permission denied, lstat '${this.absolute(path)}'`), { code: 'EACCES' })
+    return super.check(path)
+  }
+}
+
+test('a branch change under a folder Pail may not open waits, refused, and the rest comes in', async (t) => {
+  const s = await setup(t, {
+    local: {},
+    indexed: {},
+    branch: {
+      'locked/new.txt': { content: Buffer.from('theirs\n') },
+      'open/new.txt': { content: Buffer.from('also theirs\n') },
+    },
+  })
+  const applied = await applyRemote(
+    s.input(
+      [
+        { kind: 'download', path: 'locked/new.txt' },
+        { kind: 'download', path: 'open/new.txt' },
+      ],
+      NONE,
+      new NoAccessTo(s.folder, 'locked'),
+    ),
+  )
+  assert.deepEqual(
+    applied.refused.map((r) => [r.path, r.reason]),
+    [['locked/new.txt', 'no-access']],
+  )
+  assert.match(applied.refused[0]!.message, /no permission/)
+  assert.equal(await readFile(join(s.folder, 'open', 'new.txt'), 'utf8'), 'also theirs\n')
+  assert.equal(applied.downloaded, 1)
+})
