@@ -88,7 +88,7 @@ test('versions: a version a pass saw, gone from the folder and the history, is l
 
 test('deletions: a commit deleting a file the person never deleted', async () => {
   const result = await run({ beforeOracle: (ctx) => unregisteredCommit(ctx, {}, ['a.txt']) })
-  failed(result, 'deletions', /deleted "a\.txt", which the person never deleted/)
+  failed(result, 'deletions', /deleted "a\.txt", which neither the person nor another user deleted/)
 })
 
 test("overwrite: a commit replacing another user's version that never reached the folder", async () => {
