@@ -17,7 +17,8 @@ import { IgnoreRules } from '../../main/core/sync/local/ignore-rules.js'
 import { PairStore } from '../../main/core/sync/pairs/pair-store.js'
 import type { SyncPair } from '../../main/core/sync/pairs/sync-pair.js'
 import { HoldStore, resolutionsFor } from '../../main/core/sync/pass/hold-store.js'
-import { PairSyncer, type SyncOutcome } from '../../main/core/sync/pass/pair-syncer.js'
+import { PairSyncer } from '../../main/core/sync/pass/pair-syncer.js'
+import type { SyncOutcome } from '../../main/core/sync/pass/pass-run.js'
 import { SyncService } from '../../main/core/sync/service/sync-service.js'
 
 /** Where a soak schedule's Pail lives and what it syncs. */

@@ -15,12 +15,8 @@ import { HistoryStore } from '../../main/core/history/history-store.js'
 import { JsonSettingsStore } from '../../main/core/settings/settings-store.js'
 import { PairStore } from '../../main/core/sync/pairs/pair-store.js'
 import { HoldStore, type Hold, type HoldResolution } from '../../main/core/sync/pass/hold-store.js'
-import {
-  PairSyncer,
-  type PairSyncDeps,
-  type PassOptions,
-  type SyncOutcome,
-} from '../../main/core/sync/pass/pair-syncer.js'
+import { PairSyncer } from '../../main/core/sync/pass/pair-syncer.js'
+import type { PairSyncDeps, PassOptions, SyncOutcome } from '../../main/core/sync/pass/pass-run.js'
 import type { SyncPair } from '../../main/core/sync/pairs/sync-pair.js'
 import { useEmulator, type RunningEmulator } from '../emulator/harness.js'
 import type { EmulatorSettings } from '../emulator/settings.js'

@@ -13,74 +13,45 @@
  * pair's own (hold-store.ts).
  */
 import { join } from 'node:path'
-import type { Session } from '../../auth/auth-service.js'
 import { commitLink } from '../../bitbucket/api-paths.js'
 import { InsideFolder } from '../../fs/inside-folder.js'
-import type { HistoryStore } from '../../history/history-store.js'
 import { silentLogger, type Logger } from '../../log/logger.js'
 import { toLocalPath } from '../../../../shared/bitbucket/repo-path.js'
-import { branchPosition, type WalkedCommit } from './branch-position.js'
-import { commitChanges, type CommitContext, type Committed } from './commit-changes.js'
+import { branchPosition } from './branch-position.js'
+import {
+  localMapOf,
+  remoteLinkSkip,
+  type BroughtIn,
+  type LookedHere,
+  type PairSyncDeps,
+  type PassOptions,
+  type PassRun,
+  type PassSkips,
+  type Placed,
+  type Round,
+  type SyncOutcome,
+} from './pass-run.js'
+import { MAX_BYTES_PER_COMMIT, MAX_FILES_PER_COMMIT, takeBatch } from './commit-batches.js'
+import { watchForLateCommits } from './late-commits.js'
+import { commitChanges, type CommitContext } from './commit-changes.js'
 import { buildChangeSet, type LocalChangeSet } from './change-set.js'
 import { DeletionLedger } from './deletion-ledger.js'
-import { safetyCheck, type SafetyThresholds } from './deletion-guard.js'
-import { HoldStore, type Hold, type HoldReason, type HoldRequest } from './hold-store.js'
+import { safetyCheck } from './deletion-guard.js'
+import { HoldStore, type Hold, type HoldRequest } from './hold-store.js'
 import { IgnoreRules } from '../local/ignore-rules.js'
 import { emptyIndex, IndexStore } from '../local/index-store.js'
-import { changeTrailer, Journal } from './journal.js'
-import { applyRemote } from '../remote/apply-remote.js'
+import { Journal } from './journal.js'
+import { applyRemote, type Applied } from '../remote/apply-remote.js'
 import { recoverJournal } from './journal-recovery.js'
 import { restoreHeld } from './restore-held.js'
 import { UnconfirmedChanges } from './unconfirmed-changes.js'
-import { reconcile, type LocalChange, type RemoteChange } from './reconcile.js'
-import { listFiles, remoteChanges, type RepoRef } from '../remote/remote-tree.js'
+import { reconcile } from './reconcile.js'
+import { branchChangesSince, type RepoRef } from '../remote/remote-tree.js'
 import { StagingRecord } from '../remote/staging-record.js'
 import { UnappliedStore } from '../remote/unapplied-store.js'
 import { scanFolder, scanPaths } from '../local/scanner.js'
-import type { SkippedPath } from '../local/skipped.js'
 import type { SyncPair } from '../pairs/sync-pair.js'
 import type { PairIndex } from '../types.js'
-
-export interface PairSyncDeps {
-  session: Session
-  history: HistoryStore
-  /** Where the pair's index and journal live (`<pail home>/pairs/<id>`). */
-  stateDir: string
-  /** Names conflict copies, e.g. the computer's name. */
-  device: string
-  logger?: Logger
-  thresholds?: Partial<SafetyThresholds>
-  /** How long deletions count together towards the thresholds (default 24 h; deletion-ledger.ts). */
-  deletionWindowMs?: number
-  messageTemplate?: string
-  now?: () => number
-  /** Caps per commit; a larger change set becomes several commits (defaults: 2,000 files, 1 GiB). */
-  maxFilesPerCommit?: number
-  maxBytesPerCommit?: number
-  /** Called between Bitbucket's 201 and the index write (tests kill the process here). */
-  afterCommitLanded?: (commit: string) => Promise<void>
-}
-
-/** What a pass looked at and did not sync: a full scan's skips, or a partial scan's within `scope`. */
-export interface PassSkips {
-  skipped: SkippedPath[]
-  /** Absent for a scan of the whole folder; for a scan of dirty paths, the paths it covered. */
-  scope?: string[]
-}
-
-export type SyncOutcome =
-  | ({ status: 'up-to-date'; downloaded: number } & PassSkips)
-  | (Committed & PassSkips)
-  | { status: 'held'; reason: HoldReason; message: string }
-
-/** Options of one pass. */
-export interface PassOptions {
-  /**
-   * Look only at these folder-relative paths (files or folders: the watcher's dirty paths)
-   * instead of scanning the whole folder. The branch is always compared in full.
-   */
-  paths?: ReadonlySet<string>
-}
 
 /** How often a pass starts again after a 409 before it gives up for now. */
 const MAX_STALE_ROUNDS = 5
@@ -88,55 +59,6 @@ const MAX_STALE_ROUNDS = 5
 const MAX_RECOMPARE_ROUNDS = 3
 /** A commit that changes nothing (it creates a branch); the pass fills in the rest. */
 const EMPTY_PLAN = { uploads: [], deletions: [], hashed: new Map(), deletedLocal: [], conflicts: [] }
-const MAX_FILES_PER_COMMIT = 2000
-const MAX_BYTES_PER_COMMIT = 1024 ** 3
-
-/**
- * The uploads that fit in one commit under the caps (at least one, however large). Deletions go
- * with the last batch, so a move never deletes before the new copy is stored.
- */
-export function takeBatch<T extends { size: number }>(
-  uploads: readonly T[],
-  maxFiles: number,
-  maxBytes: number,
-): { batch: T[]; rest: number } {
-  const batch: T[] = []
-  let bytes = 0
-  for (const upload of uploads) {
-    if (batch.length > 0 && (batch.length >= maxFiles || bytes + upload.size > maxBytes)) break
-    batch.push(upload)
-    bytes += upload.size
-  }
-  return { batch, rest: uploads.length - batch.length }
-}
-
-/** A link in the branch pointing outside the folder, which Pail does not create, as a skipped path. */
-function remoteLinkSkip(path: string): SkippedPath {
-  return {
-    path,
-    reason: 'link-outside',
-    message: `“${path}” in Bitbucket is a shortcut (symbolic link) to something outside the synced folder, so Pail does not create it here.`,
-  }
-}
-
-function localMapOf(changes: LocalChangeSet): Map<string, LocalChange> {
-  const map = new Map<string, LocalChange>()
-  for (const upload of changes.uploads) map.set(upload.repoPath, 'upload')
-  for (const path of changes.deletions) map.set(path, 'delete')
-  return map
-}
-
-/** What a pass gathers across its attempts. */
-interface PassState {
-  downloaded: number
-  conflicts: string[]
-  /** Conflicts already named in a commit's history entry. */
-  noted: number
-  committed: Committed | null
-  /** Branch paths already in the folder as of `broughtInAt`: not downloaded twice at the same tip. */
-  broughtIn: Set<string>
-  broughtInAt: string | null
-}
 
 export class PairSyncer {
   private readonly index: IndexStore
@@ -202,40 +124,27 @@ export class PairSyncer {
     }
   }
 
+  /** One pass: prepared once, then rounds until one ends it (a 409 or a file changed here starts another). */
   private async pass(options: PassOptions): Promise<SyncOutcome> {
-    const { api } = this.deps.session
-    const pair = this.pair
+    const run = await this.prepare(options)
+    for (;;) {
+      const round = await this.round(run)
+      if (round.kind === 'done') return round.outcome
+    }
+  }
+
+  /** Before any round: leftovers of a killed process, a journalled commit, the person's restore answer. */
+  private async prepare(options: PassOptions): Promise<PassRun> {
     // Temporary files a killed process left in the folder go first.
     await this.staging.sweep(this.inside)
-    let index: PairIndex = await this.index.load()
-    index = await recoverJournal(
-      {
-        api,
-        ref: this.ref,
-        branch: pair.branch,
-        pairId: pair.id,
-        journal: this.journal,
-        index: this.index,
-        history: this.deps.history,
-        linkOf: (commit) => commitLink(this.deps.session.account.webUrl, this.ref, commit),
-        logger: this.log,
-        unconfirmed: this.unconfirmed,
-        onAdopted: (entry, before) =>
-          this.ledger.record(
-            { paths: entry.deletions, indexedBefore: Object.keys(before.files).length, confirmed: false },
-            this.now(),
-          ),
-      },
-      index,
-    )
-    const rules = await IgnoreRules.load(pair.folder)
+    let index = await this.recovered(await this.index.load())
     let hold = await this.holds.read()
     if (hold?.resolution === 'restore') {
       index = await restoreHeld(
         {
-          api,
+          api: this.deps.session.api,
           ref: this.ref,
-          pair,
+          pair: this.pair,
           inside: this.inside,
           staging: this.staging,
           indexStore: this.index,
@@ -247,235 +156,261 @@ export class PairSyncer {
       await this.release(hold)
       hold = null
     }
-    const confirmed: ReadonlySet<string> = new Set(hold?.resolution === 'delete' ? hold.deletions : [])
-    let unapplied = await this.unapplied.read()
-    const state: PassState = {
-      downloaded: 0,
-      conflicts: [],
-      noted: 0,
-      committed: null,
-      broughtIn: new Set(),
-      broughtInAt: null,
-    }
-    const scope = options.paths ? new Set(options.paths) : null
-    let fresh = false
-    let staleRounds = 0
-    let recompareRounds = 0
-    const late = await this.lateCommits()
-    for (;;) {
-      const position = await branchPosition({
-        api,
-        ref: this.ref,
-        pair,
-        index,
-        hold,
-        logger: this.log,
-        ...(late.watch ? { onCommit: late.watch } : {}),
-      })
-      await late.settle()
-      if (position.kind === 'held') return this.held(position.request)
-      if (position.fresh && !fresh) {
-        // The branch no longer holds the last synced commit: nothing Pail knew of it is assumed.
-        fresh = true
-        index = emptyIndex(pair.branch)
-        unapplied = new Map()
-        this.log.warn('sync.compare-afresh', { pair: pair.id })
-      }
-      const tip = position.tip
-      const scan = scope ? await scanPaths(pair.folder, scope, { rules }) : await scanFolder(pair.folder, { rules })
-      const local = await buildChangeSet(scan, index, {
-        pathInRepo: pair.pathInRepo,
-        isIgnored: (p) => rules.isIgnored(p, false),
-      })
-      // The change set's list holds the scan's skips plus its own (too large, changing, unreadable when hashed).
-      const skips: PassSkips = { skipped: local.skipped, ...(scan.scope ? { scope: scan.scope } : {}) }
-      const verdict = safetyCheck(local, index, scan, this.deps.thresholds, {
-        confirmed,
-        recent: await this.ledger.recent(this.now()),
-      })
-      if (!verdict.ok) {
-        // Told to create the deleted branch again, but what changed here needs its own answer: the
-        // branch comes back as last synced (an empty commit on the last synced commit), so the
-        // person's answer is carried out, and the new hold asks about the rest.
-        if (position.creates && !position.fresh && hold?.resolution === 'recreate-branch') {
-          const created = await commitChanges(this.commitContext(), {
-            ...EMPTY_PLAN,
-            index,
-            parent: tip,
-            creates: true,
-            confirmed,
-          })
-          if (created === 'stale') continue
-          await this.release(hold)
-        }
-        return this.held({ reason: verdict.hold, message: verdict.message, deletions: verdict.deletions })
-      }
-      for (const [path, entry] of local.unchanged) index.files[path] = entry
-
-      const remote = await this.remoteSide(index, tip, unapplied)
-      if (state.broughtInAt !== tip) {
-        state.broughtIn.clear()
-        state.broughtInAt = tip
-      }
-      for (const path of state.broughtIn) remote.delete(path)
-      const actions = reconcile(localMapOf(local), remote)
-      const run = this.staging.start(this.inside)
-      let applied
-      try {
-        applied = await applyRemote({
-          api,
-          ref: this.ref,
-          pair,
-          tip,
-          actions,
-          local,
-          index,
-          device: this.deps.device,
-          now: this.deps.now ?? Date.now,
-          inside: this.inside,
-          staging: run,
-          logger: this.log,
-        })
-      } finally {
-        await run.finish()
-      }
-      await this.index.save(index)
-      state.downloaded += applied.downloaded
-      for (const path of applied.conflicts) if (!state.conflicts.includes(path)) state.conflicts.push(path)
-      const refused = new Map(applied.refused.map((r) => [r.path, r]))
-      for (const path of remote.keys()) if (!refused.has(path)) state.broughtIn.add(path)
-      this.logApplied(applied.downloaded, applied.conflicts, applied.refused)
-      // Links in the branch that point outside the folder are never created: reported like the scan's skips.
-      const skipsNow: PassSkips = {
-        ...skips,
-        skipped: [
-          ...skips.skipped,
-          ...applied.refused
-            .filter((r) => r.reason === 'link-outside')
-            .map((r) => remoteLinkSkip(this.localOf(r.path))),
-        ],
-      }
-
-      const changedHere = applied.refused.filter((r) => r.reason === 'changed-here')
-      if (changedHere.length > 0 && recompareRounds < MAX_RECOMPARE_ROUNDS) {
-        // Changed here while the branch's version came in: compared again, now changed on both sides.
-        recompareRounds++
-        if (scope)
-          for (const path of [...changedHere.map((r) => this.localOf(r.path)), ...applied.copies]) scope.add(path)
-        continue
-      }
-      // What could not be brought in is remembered before the base moves past it.
-      unapplied = new Map([...refused.keys()].map((path) => [path, remote.get(path)!]))
-      await this.unapplied.replace(unapplied)
-      // Every branch change up to the tip is now in the folder (or remembered above): the base moves
-      // to the tip before anything is committed, so a commit that fails does not leave the index
-      // holding files of the tip against an older base (a later diff from that base would miss a
-      // file added and removed meanwhile, and the folder would keep it for ever).
-      if (!position.creates && tip !== null && index.base !== tip) {
-        index.base = tip
-        await this.index.save(index)
-      }
-
-      const mustCreate = position.creates && tip !== null
-      if (applied.uploads.length === 0 && applied.deletions.length === 0 && !mustCreate) {
-        await this.finishHold(hold)
-        return state.committed
-          ? { ...state.committed, ...skipsNow, downloaded: state.downloaded, conflicts: state.conflicts }
-          : { status: 'up-to-date', downloaded: state.downloaded, ...skipsNow }
-      }
-      const sized = applied.uploads.map((u) => ({
-        upload: u,
-        size: applied.hashed.get(this.localOf(u.repoPath))?.size ?? 0,
-      }))
-      const { batch, rest } = takeBatch(
-        sized,
-        this.deps.maxFilesPerCommit ?? MAX_FILES_PER_COMMIT,
-        this.deps.maxBytesPerCommit ?? MAX_BYTES_PER_COMMIT,
-      )
-      const last = rest === 0
-      const outcome = await commitChanges(this.commitContext(), {
-        index,
-        parent: tip,
-        creates: position.creates,
-        uploads: batch.map((b) => b.upload),
-        deletions: last ? applied.deletions : [],
-        hashed: applied.hashed,
-        deletedLocal: last ? applied.deletedLocal : [],
-        conflicts: state.conflicts.slice(state.noted),
-        confirmed,
-      })
-      if (outcome === 'stale') {
-        if (++staleRounds >= MAX_STALE_ROUNDS)
-          throw new Error(`The branch ${pair.branch} keeps moving while Pail commits; it will try again shortly.`)
-        continue
-      }
-      state.noted = state.conflicts.length
-      state.committed = state.committed
-        ? {
-            ...outcome,
-            uploaded: state.committed.uploaded + outcome.uploaded,
-            deleted: state.committed.deleted + outcome.deleted,
-          }
-        : outcome
-      if (last) {
-        if (hold?.resolution === 'delete') await this.ledger.confirmAll(this.now())
-        await this.finishHold(hold)
-        return { ...state.committed, ...skipsNow, downloaded: state.downloaded, conflicts: state.conflicts }
-      }
-      // More to send: the next round commits the rest on top (the index already has this batch).
-      staleRounds = 0
-    }
-  }
-
-  /**
-   * Watches the commits the ancestry walk meets for attempts a crash left unconfirmed (they may
-   * land after the restart looked): one found has its history entry corrected to "committed".
-   */
-  private async lateCommits(): Promise<{ watch?: (commit: WalkedCommit) => void; settle: () => Promise<void> }> {
-    const watched = await this.unconfirmed.list(this.now())
-    if (watched.length === 0) return { settle: async () => undefined }
-    const found: { changeId: string; historyId: string; commit: string }[] = []
     return {
-      watch: (commit) => {
-        for (const change of watched)
-          if (
-            commit.message.includes(changeTrailer(change.changeId)) &&
-            !found.some((f) => f.changeId === change.changeId)
-          )
-            found.push({ ...change, commit: commit.hash })
+      index,
+      rules: await IgnoreRules.load(this.pair.folder),
+      hold,
+      confirmed: new Set(hold?.resolution === 'delete' ? hold.deletions : []),
+      unapplied: await this.unapplied.read(),
+      scope: options.paths ? new Set(options.paths) : null,
+      fresh: false,
+      staleRounds: 0,
+      recompareRounds: 0,
+      late: await watchForLateCommits({
+        pairId: this.pair.id,
+        unconfirmed: this.unconfirmed,
+        history: this.deps.history,
+        linkOf: (commit) => this.linkOf(commit),
+        logger: this.log,
+        now: this.now(),
+      }),
+      state: { downloaded: 0, conflicts: [], noted: 0, committed: null, broughtIn: new Set(), broughtInAt: null },
+    }
+  }
+
+  /** The index as a commit that landed before a crash left it (journal-recovery.ts). */
+  private recovered(index: PairIndex): Promise<PairIndex> {
+    return recoverJournal(
+      {
+        api: this.deps.session.api,
+        ref: this.ref,
+        branch: this.pair.branch,
+        pairId: this.pair.id,
+        journal: this.journal,
+        index: this.index,
+        history: this.deps.history,
+        linkOf: (commit) => this.linkOf(commit),
+        logger: this.log,
+        unconfirmed: this.unconfirmed,
+        onAdopted: (entry, before) =>
+          this.ledger.record(
+            { paths: entry.deletions, indexedBefore: Object.keys(before.files).length, confirmed: false },
+            this.now(),
+          ),
       },
-      settle: async () => {
-        const settled = found.splice(0)
-        for (const { historyId, commit } of settled) {
-          const link = commitLink(this.deps.session.account.webUrl, this.ref, commit)
-          await this.deps.history.finishById(historyId, { status: 'committed', commit, link, error: null })
-          this.log.info('sync.recovered', { pair: this.pair.id, outcome: 'landed-late', commit })
-        }
-        await this.unconfirmed.settle(settled.map((f) => f.changeId))
+      index,
+    )
+  }
+
+  /** One round: where the branch stands, what changed here, the branch's changes in, then a commit. */
+  private async round(run: PassRun): Promise<Round> {
+    const position = await branchPosition({
+      api: this.deps.session.api,
+      ref: this.ref,
+      pair: this.pair,
+      index: run.index,
+      hold: run.hold,
+      logger: this.log,
+      ...(run.late.watch ? { onCommit: run.late.watch } : {}),
+    })
+    await run.late.settle()
+    if (position.kind === 'held') return { kind: 'done', outcome: await this.held(position.request) }
+    if (position.fresh && !run.fresh) {
+      // The branch no longer holds the last synced commit: nothing Pail knew of it is assumed.
+      run.fresh = true
+      run.index = emptyIndex(this.pair.branch)
+      run.unapplied = new Map()
+      this.log.warn('sync.compare-afresh', { pair: this.pair.id })
+    }
+    const here = await this.lookHere(run, position)
+    if (here.kind !== 'changes') return here
+    const brought = await this.bringIn(run, position.tip, here.local, here.skips)
+    if (brought.kind !== 'applied') return brought
+    return this.commitRound(run, position, brought.applied, brought.skips)
+  }
+
+  /** What changed in the folder, and whether it may go out unasked (deletion-guard.ts). */
+  private async lookHere(run: PassRun, position: Placed): Promise<Round | LookedHere> {
+    const { folder } = this.pair
+    const { rules } = run
+    const scan = run.scope ? await scanPaths(folder, run.scope, { rules }) : await scanFolder(folder, { rules })
+    const local = await buildChangeSet(scan, run.index, {
+      pathInRepo: this.pair.pathInRepo,
+      isIgnored: (p) => rules.isIgnored(p, false),
+    })
+    // The change set's list holds the scan's skips plus its own (too large, changing, unreadable when hashed).
+    const skips: PassSkips = { skipped: local.skipped, ...(scan.scope ? { scope: scan.scope } : {}) }
+    const verdict = safetyCheck(local, run.index, scan, this.deps.thresholds, {
+      confirmed: run.confirmed,
+      recent: await this.ledger.recent(this.now()),
+    })
+    if (verdict.ok) {
+      for (const [path, entry] of local.unchanged) run.index.files[path] = entry
+      return { kind: 'changes', local, skips }
+    }
+    // Told to create the deleted branch again, but what changed here needs its own answer: the
+    // branch comes back as last synced (an empty commit on the last synced commit), so the
+    // person's answer is carried out, and the new hold asks about the rest.
+    if (position.creates && !position.fresh && run.hold?.resolution === 'recreate-branch') {
+      const created = await commitChanges(this.commitContext(), {
+        ...EMPTY_PLAN,
+        index: run.index,
+        parent: position.tip,
+        creates: true,
+        confirmed: run.confirmed,
+      })
+      if (created === 'stale') return { kind: 'again' }
+      await this.release(run.hold)
+    }
+    return {
+      kind: 'done',
+      outcome: await this.held({ reason: verdict.hold, message: verdict.message, deletions: verdict.deletions }),
+    }
+  }
+
+  /** Brings the branch's changes into the folder; the base moves to the tip once they all are in. */
+  private async bringIn(
+    run: PassRun,
+    tip: string | null,
+    local: LocalChangeSet,
+    skips: PassSkips,
+  ): Promise<Round | BroughtIn> {
+    const { state } = run
+    const remote = await branchChangesSince({
+      api: this.deps.session.api,
+      ref: this.ref,
+      base: run.index.base,
+      tip,
+      unapplied: run.unapplied,
+      prefix: this.pair.pathInRepo,
+      logger: this.log,
+    })
+    if (state.broughtInAt !== tip) {
+      state.broughtIn.clear()
+      state.broughtInAt = tip
+    }
+    for (const path of state.broughtIn) remote.delete(path)
+    const staging = this.staging.start(this.inside)
+    let applied: Applied
+    try {
+      applied = await applyRemote({
+        api: this.deps.session.api,
+        ref: this.ref,
+        pair: this.pair,
+        tip,
+        actions: reconcile(localMapOf(local), remote),
+        local,
+        index: run.index,
+        device: this.deps.device,
+        now: this.deps.now ?? Date.now,
+        inside: this.inside,
+        staging,
+        logger: this.log,
+      })
+    } finally {
+      await staging.finish()
+    }
+    await this.index.save(run.index)
+    state.downloaded += applied.downloaded
+    for (const path of applied.conflicts) if (!state.conflicts.includes(path)) state.conflicts.push(path)
+    const refused = new Map(applied.refused.map((r) => [r.path, r]))
+    for (const path of remote.keys()) if (!refused.has(path)) state.broughtIn.add(path)
+    this.logApplied(applied.downloaded, applied.conflicts, applied.refused)
+
+    const changedHere = applied.refused.filter((r) => r.reason === 'changed-here')
+    if (changedHere.length > 0 && run.recompareRounds < MAX_RECOMPARE_ROUNDS) {
+      // Changed here while the branch's version came in: compared again, now changed on both sides.
+      run.recompareRounds++
+      if (run.scope)
+        for (const path of [...changedHere.map((r) => this.localOf(r.path)), ...applied.copies]) run.scope.add(path)
+      return { kind: 'again' }
+    }
+    // What could not be brought in is remembered before the base moves past it.
+    run.unapplied = new Map([...refused.keys()].map((path) => [path, remote.get(path)!]))
+    await this.unapplied.replace(run.unapplied)
+    // Links in the branch that point outside the folder are never created: reported like the scan's skips.
+    const outsideLinks = applied.refused.filter((r) => r.reason === 'link-outside')
+    return {
+      kind: 'applied',
+      applied,
+      skips: {
+        ...skips,
+        skipped: [...skips.skipped, ...outsideLinks.map((r) => remoteLinkSkip(this.localOf(r.path)))],
       },
     }
   }
 
-  /** The branch's changes since the base (with those not yet brought in), or every file on a first sync. */
-  private async remoteSide(
-    index: PairIndex,
-    tip: string | null,
-    unapplied: ReadonlyMap<string, RemoteChange>,
-  ): Promise<Map<string, RemoteChange>> {
-    if (tip === null) return new Map()
-    if (index.base === null) return this.everythingAdded(tip)
-    const changes =
-      tip === index.base
-        ? new Map<string, RemoteChange>()
-        : await remoteChanges(this.deps.session.api, this.ref, index.base, tip, this.pair.pathInRepo, this.log)
-    for (const [path, change] of unapplied) if (!changes.has(path)) changes.set(path, change)
-    return changes
+  /** The folder's changes as a commit on the tip (one batch of a large change set), or the pass's end. */
+  private async commitRound(run: PassRun, position: Placed, applied: Applied, skips: PassSkips): Promise<Round> {
+    const { state, index } = run
+    const { tip } = position
+    // Every branch change up to the tip is now in the folder (or remembered as unapplied): the base
+    // moves to the tip before anything is committed, so a commit that fails does not leave the index
+    // holding files of the tip against an older base (a later diff from that base would miss a
+    // file added and removed meanwhile, and the folder would keep it for ever).
+    if (!position.creates && tip !== null && index.base !== tip) {
+      index.base = tip
+      await this.index.save(index)
+    }
+    const mustCreate = position.creates && tip !== null
+    if (applied.uploads.length === 0 && applied.deletions.length === 0 && !mustCreate) {
+      await this.finishHold(run.hold)
+      return { kind: 'done', outcome: this.finished(run, skips) }
+    }
+    const sized = applied.uploads.map((u) => ({
+      upload: u,
+      size: applied.hashed.get(this.localOf(u.repoPath))?.size ?? 0,
+    }))
+    const { batch, rest } = takeBatch(
+      sized,
+      this.deps.maxFilesPerCommit ?? MAX_FILES_PER_COMMIT,
+      this.deps.maxBytesPerCommit ?? MAX_BYTES_PER_COMMIT,
+    )
+    const last = rest === 0
+    const outcome = await commitChanges(this.commitContext(), {
+      index,
+      parent: tip,
+      creates: position.creates,
+      uploads: batch.map((b) => b.upload),
+      deletions: last ? applied.deletions : [],
+      hashed: applied.hashed,
+      deletedLocal: last ? applied.deletedLocal : [],
+      conflicts: state.conflicts.slice(state.noted),
+      confirmed: run.confirmed,
+    })
+    if (outcome === 'stale') {
+      if (++run.staleRounds >= MAX_STALE_ROUNDS)
+        throw new Error(`The branch ${this.pair.branch} keeps moving while Pail commits; it will try again shortly.`)
+      return { kind: 'again' }
+    }
+    state.noted = state.conflicts.length
+    state.committed = state.committed
+      ? {
+          ...outcome,
+          uploaded: state.committed.uploaded + outcome.uploaded,
+          deleted: state.committed.deleted + outcome.deleted,
+        }
+      : outcome
+    if (!last) {
+      // More to send: the next round commits the rest on top (the index already has this batch).
+      run.staleRounds = 0
+      return { kind: 'again' }
+    }
+    if (run.hold?.resolution === 'delete') await this.ledger.confirmAll(this.now())
+    await this.finishHold(run.hold)
+    return { kind: 'done', outcome: this.finished(run, skips) }
   }
 
-  /** First sync: every file of the branch under the pair's folder counts as added remotely. */
-  private async everythingAdded(tip: string): Promise<Map<string, RemoteChange>> {
-    const files = await listFiles(this.deps.session.api, this.ref, tip, this.pair.pathInRepo, this.log)
-    return new Map([...files.keys()].map((path) => [path, 'added' as const]))
+  /** The pass's outcome once nothing is left to do. */
+  private finished(run: PassRun, skips: PassSkips): SyncOutcome {
+    const { state } = run
+    return state.committed
+      ? { ...state.committed, ...skips, downloaded: state.downloaded, conflicts: state.conflicts }
+      : { status: 'up-to-date', downloaded: state.downloaded, ...skips }
+  }
+
+  private linkOf(commit: string): string {
+    return commitLink(this.deps.session.account.webUrl, this.ref, commit)
   }
 
   /** Writes the hold (the person's answer to the same hold is kept) and reports it. */

@@ -136,3 +136,28 @@ export async function listFiles(
   }
   return files
 }
+
+/**
+ * The branch's changes since the index's base, with those a pass could not bring in yet (kept
+ * as unapplied), or, on a first sync (no base), every file of the branch under the folder as added.
+ */
+export async function branchChangesSince(input: {
+  api: ApiClient
+  ref: RepoRef
+  base: string | null
+  tip: string | null
+  unapplied: ReadonlyMap<string, RemoteChange>
+  prefix: string
+  logger?: Logger
+}): Promise<Map<string, RemoteChange>> {
+  const { api, ref, base, tip, prefix, logger } = input
+  if (tip === null) return new Map()
+  if (base === null) {
+    const files = await listFiles(api, ref, tip, prefix, logger)
+    return new Map([...files.keys()].map((path) => [path, 'added' as const]))
+  }
+  const changes =
+    tip === base ? new Map<string, RemoteChange>() : await remoteChanges(api, ref, base, tip, prefix, logger)
+  for (const [path, change] of input.unapplied) if (!changes.has(path)) changes.set(path, change)
+  return changes
+}

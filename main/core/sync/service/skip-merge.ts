@@ -4,7 +4,7 @@
  * previous skips outside it still hold, and those inside it are replaced by what it found.
  */
 import type { SkippedPath } from '../local/skipped.js'
-import type { PassSkips } from '../pass/pair-syncer.js'
+import type { PassSkips } from '../pass/pass-run.js'
 
 /** Skipped paths with the count of those known but not listed (a status lists only the first few). */
 export interface SkipList {

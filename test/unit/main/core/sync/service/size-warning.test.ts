@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { takeBatch } from '../../../../../../main/core/sync/pass/pair-syncer.js'
+import { takeBatch } from '../../../../../../main/core/sync/pass/commit-batches.js'
 import { sizeWarning } from '../../../../../../main/core/sync/service/sync-service.js'
 
 test('the repository size warns from 2 GB and says Bitbucket refuses commits at 4 GB', () => {
