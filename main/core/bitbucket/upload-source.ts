@@ -14,7 +14,7 @@ import { lstat, open, readlink, stat, type FileHandle } from 'node:fs/promises'
 import type { FileMode, Upload } from '../sync/types.js'
 import { FileUnreadableError, UploadFileChangedError } from './commit-errors.js'
 import type { GitBlobHasher } from '../git/blob-hash.js'
-import { READ_NO_FOLLOW } from '../fs/read-flags.js'
+import { READ_NO_FOLLOW } from '../fs/open-flags.js'
 import { processReadGuard, ProtectedPathError, type ReadGuard } from '../fs/read-guard.js'
 
 /** An upload with its size (and, for links, target) fixed for one attempt. */

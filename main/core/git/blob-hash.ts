@@ -6,7 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto'
 import { open } from 'node:fs/promises'
-import { READ_NO_FOLLOW } from '../fs/read-flags.js'
+import { READ_NO_FOLLOW } from '../fs/open-flags.js'
 
 /**
  * Hashes one blob of a size known in advance, chunk by chunk. Git's header carries the size before
