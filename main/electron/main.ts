@@ -4,11 +4,9 @@
  */
 import { app, BrowserWindow, ipcMain, shell } from 'electron'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { appManifest } from '../core/app-info.js'
+import { builtPreloadFile, builtRendererDir } from '../core/build-output.js'
 import { ok } from '../../shared/result.js'
-
-const here = fileURLToPath(new URL('.', import.meta.url))
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -16,7 +14,7 @@ function createWindow(): BrowserWindow {
     height: 640,
     show: false,
     webPreferences: {
-      preload: join(here, '..', 'preload', 'index.cjs'),
+      preload: builtPreloadFile(),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -29,7 +27,7 @@ function createWindow(): BrowserWindow {
     return { action: 'deny' }
   })
   window.once('ready-to-show', () => window.show())
-  void window.loadFile(join(here, '..', '..', 'renderer', 'index.html'))
+  void window.loadFile(join(builtRendererDir(), 'index.html'))
   return window
 }
 

@@ -1,4 +1,6 @@
-// `npm test`: lint, typecheck, then every test suite; stops at the first stage that fails.
+// `npm test`: lint, typecheck, build, then every test suite; stops at the first stage that fails.
+// The build comes right before the tests, so every test that runs `pail` (bin/pail.js, which runs
+// out/main/cli.js) or serves the window runs what the sources say now.
 // The test stage's output is also scanned for every secret any emulator issued during the run
 // (they are listed in a ledger file): a secret in test output fails the run.
 import { spawn, spawnSync } from 'node:child_process'
@@ -17,6 +19,7 @@ function stage(name, args) {
 
 stage('lint', ['run', '-s', 'lint'])
 stage('typecheck', ['run', '-s', 'typecheck'])
+stage('build', ['run', '-s', 'build'])
 
 process.stdout.write('\n== tests ==\n')
 const ledgerDir = mkdtempSync(join(tmpdir(), 'pail-ledger-'))
