@@ -92,3 +92,18 @@ test('no name a schedule uses is ignored by Pail by default', () => {
   const ignored = [...names].filter((name) => PailUnderTest.isIgnoredByDefault(name))
   assert.deepEqual(ignored, [])
 })
+
+test('no commit of another user names a file and a folder of the same name (git could keep only one)', () => {
+  // Schedule 120 of soak run 844994484 (seed 3279591431) once committed "deep" and "deep/…" together.
+  const schedules = [generateSchedule(844994484, 120, SCHEDULE_SIZES)]
+  for (let i = 0; i < 300; i++) schedules.push(generateSchedule(1, i, SCHEDULE_SIZES))
+  assert.equal(schedules[0]!.seed, 3279591431)
+  for (const { seed, steps } of schedules) {
+    for (const step of steps) {
+      if (step.op !== 'remote-commit') continue
+      const paths = Object.keys(step.files)
+      for (const path of paths)
+        assert.ok(!paths.some((other) => other.startsWith(`${path}/`)), `seed ${seed}: ${path} and a file under it`)
+    }
+  }
+})

@@ -319,7 +319,15 @@ class Generator {
     return { op: 'link', path, kind }
   }
 
-  private remoteCommit(files: Record<string, ContentSpec>, deletions: string[]): Step {
+  private remoteCommit(chosen: Record<string, ContentSpec>, deletions: string[]): Step {
+    // One commit cannot hold a file and a folder of the same name ("deep" and "deep/a.txt"): git
+    // keeps only one of them, so the other "version" never existed. Of such a pair, the later stays.
+    const paths = Object.keys(chosen)
+    const files = Object.fromEntries(
+      Object.entries(chosen).filter(
+        ([path], i) => !paths.slice(i + 1).some((o) => isUnder(o, path) || isUnder(path, o)),
+      ),
+    )
     for (const path of Object.keys(files)) this.remote.add(path)
     for (const path of deletions) this.remote.delete(path)
     return { op: 'remote-commit', files, deletions }

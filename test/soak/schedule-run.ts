@@ -290,7 +290,11 @@ class ScheduleRun {
     if (outcome !== 'timeout' && outcome.kind === 'error' && (await this.pail.isSignedOut())) await this.signIn(label)
   }
 
-  /** Signs in again as a person does: a refused attempt (a fault still armed) is tried again. */
+  /**
+   * Signs in again as a person does: a refused attempt (a fault still armed) is tried again. A
+   * schedule arms at most a few token faults at a time (each ×1–3, some after a first request), so
+   * ten attempts outlast every one of them; a sign-in refused ten times is a failure.
+   */
   private async signIn(label: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -301,7 +305,7 @@ class ScheduleRun {
           attempt === 1 ? 'signed in' : `signed in (attempt ${attempt})`,
         )
       } catch (error) {
-        if (attempt === 3) throw error
+        if (attempt === 10) throw error
       }
     }
   }
