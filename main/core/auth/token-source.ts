@@ -190,7 +190,8 @@ export class TokenSource {
       })
       if (error instanceof TokenEndpointError && error.kind === 'rejected') {
         throw await this.signOut(
-          `Bitbucket no longer accepts Pail's saved sign-in (${error.code ?? 'refused'}). Sign in again.`,
+          // Plain words for people; Bitbucket's code (invalid_grant…) is in the log line above.
+          "Bitbucket no longer accepts Pail's saved sign-in (it was withdrawn, or it ran out). Sign in again.",
         )
       }
       throw error

@@ -42,6 +42,11 @@ export function repositoryPath(ref: RepoRef, params?: Record<string, string | nu
   return `${repoBase(ref)}${query(params)}`
 }
 
+/** A repository's branches, 100 a page, by name. */
+export function branchesPath(ref: RepoRef): string {
+  return `${repoBase(ref)}/refs/branches${query({ pagelen: 100, sort: 'name' })}`
+}
+
 /** `POST …/src`: one commit (§3). */
 export function srcCommitPath(ref: RepoRef): string {
   return `${repoBase(ref)}/src`

@@ -41,6 +41,14 @@ function repoFolderOrRefuse(path: string): string {
   }
 }
 
+/** Throws PairError when `real` (the new folder's real path) and another pair's folder overlap. */
+function overlapRefusal(folder: string, real: string, other: SyncPair, otherReal: string): void {
+  if (overlaps(otherReal, real) || overlaps(real, otherReal))
+    throw new PairError(
+      `${folder} overlaps the folder of another pair (${other.folder}). A folder can be in one pair only.`,
+    )
+}
+
 export class PairStore {
   constructor(
     private readonly settings: SettingsStore,
@@ -67,7 +75,11 @@ export class PairStore {
     return found
   }
 
-  async add(input: NewPair): Promise<SyncPair> {
+  /**
+   * The checks of `add`, without adding: the folder, Pail's home, the names, the path in the
+   * repository, and (at this moment) overlap with the other pairs. Throws PairError.
+   */
+  async check(input: NewPair): Promise<{ folder: string; real: string; pathInRepo: string }> {
     const folder = resolve(input.folder)
     const info = await stat(folder).catch(() => null)
     if (!info) throw new PairError(`The folder ${folder} does not exist. Create it first, or pick another.`)
@@ -81,13 +93,20 @@ export class PairStore {
     const problem =
       workspaceProblem(input.workspace) ?? repositoryProblem(input.repository) ?? branchProblem(input.branch)
     if (problem !== null) throw new PairError(problem)
+    const pathInRepo = repoFolderOrRefuse(input.pathInRepo ?? '')
+    for (const p of await this.list()) overlapRefusal(folder, real, p, await realPathAllowingMissing(p.folder))
+    return { folder, real, pathInRepo }
+  }
+
+  async add(input: NewPair): Promise<SyncPair> {
+    const { folder, real, pathInRepo } = await this.check(input)
     const pair: SyncPair = {
       id: randomBytes(4).toString('hex'),
       folder,
       workspace: input.workspace,
       repository: input.repository,
       branch: input.branch,
-      pathInRepo: repoFolderOrRefuse(input.pathInRepo ?? ''),
+      pathInRepo,
       paused: null,
       createdAt: this.now(),
     }
@@ -96,14 +115,7 @@ export class PairStore {
     for (const p of await this.list()) realOf.set(p.folder, await realPathAllowingMissing(p.folder))
     await this.settings.update((data) => {
       const pairs = data.pairs ?? []
-      const clash = pairs.find((p) => {
-        const other = realOf.get(p.folder) ?? p.folder
-        return overlaps(other, real) || overlaps(real, other)
-      })
-      if (clash)
-        throw new PairError(
-          `${folder} overlaps the folder of another pair (${clash.folder}). A folder can be in one pair only.`,
-        )
+      for (const p of pairs) overlapRefusal(folder, real, p, realOf.get(p.folder) ?? p.folder)
       data.pairs = [...pairs, pair]
     })
     return pair

@@ -7,7 +7,7 @@
 import type { Session } from '../../auth/auth-service.js'
 import { commitLink } from '../../bitbucket/api-paths.js'
 import { StaleParentError } from '../../bitbucket/commit-errors.js'
-import { createCommit } from '../../bitbucket/src-commit.js'
+import { createCommit, type CommitProgress } from '../../bitbucket/src-commit.js'
 import type { HistoryFile, HistoryStore } from '../../history/history-store.js'
 import type { Logger } from '../../log/logger.js'
 import { toLocalPath } from '../../../../shared/bitbucket/repo-path.js'
@@ -32,6 +32,8 @@ export interface CommitContext {
   messageTemplate?: string
   /** Called between Bitbucket's 201 and the index write (tests kill the process here). */
   afterCommitLanded?: (commit: string) => Promise<void>
+  /** Told the commit's bytes as they are sent. */
+  onProgress?: (progress: CommitProgress) => void
 }
 
 /** What the commits of a pass did. */
@@ -42,6 +44,8 @@ export interface Committed {
   deleted: number
   downloaded: number
   conflicts: string[]
+  /** Each conflict with the copy that keeps the folder's version (set on a pass's outcome). */
+  conflictCopies?: { path: string; copy: string | null }[]
 }
 
 /** What one commit carries. */
@@ -125,6 +129,7 @@ export async function commitChanges(ctx: CommitContext, plan: CommitPlan): Promi
       message,
       uploads,
       deletions,
+      ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
     })
   } catch (error) {
     await ctx.journal.clear()

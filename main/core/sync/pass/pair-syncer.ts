@@ -174,7 +174,15 @@ export class PairSyncer {
         logger: this.log,
         now: this.now(),
       }),
-      state: { downloaded: 0, conflicts: [], noted: 0, committed: null, broughtIn: new Set(), broughtInAt: null },
+      state: {
+        downloaded: 0,
+        conflicts: [],
+        copies: new Map(),
+        noted: 0,
+        committed: null,
+        broughtIn: new Set(),
+        broughtInAt: null,
+      },
     }
   }
 
@@ -313,6 +321,11 @@ export class PairSyncer {
     await this.index.save(run.index)
     state.downloaded += applied.downloaded
     for (const path of applied.conflicts) if (!state.conflicts.includes(path)) state.conflicts.push(path)
+    // applyRemote names each conflict's copy at the same place in `copies`.
+    applied.conflicts.forEach((path, i) => {
+      const copy = applied.copies[i]
+      if (copy !== undefined) state.copies.set(path, copy)
+    })
     const refused = new Map(applied.refused.map((r) => [r.path, r]))
     for (const path of remote.keys()) if (!refused.has(path)) state.broughtIn.add(path)
     this.logApplied(applied.downloaded, applied.conflicts, applied.refused)
@@ -405,7 +418,13 @@ export class PairSyncer {
   private finished(run: PassRun, skips: PassSkips): SyncOutcome {
     const { state } = run
     return state.committed
-      ? { ...state.committed, ...skips, downloaded: state.downloaded, conflicts: state.conflicts }
+      ? {
+          ...state.committed,
+          ...skips,
+          downloaded: state.downloaded,
+          conflicts: state.conflicts,
+          conflictCopies: state.conflicts.map((path) => ({ path, copy: state.copies.get(path) ?? null })),
+        }
       : { status: 'up-to-date', downloaded: state.downloaded, ...skips }
   }
 
@@ -458,6 +477,7 @@ export class PairSyncer {
       now: () => this.now(),
       ...(this.deps.messageTemplate ? { messageTemplate: this.deps.messageTemplate } : {}),
       ...(this.deps.afterCommitLanded ? { afterCommitLanded: this.deps.afterCommitLanded } : {}),
+      ...(this.deps.onCommitProgress ? { onProgress: this.deps.onCommitProgress } : {}),
     }
   }
 

@@ -16,6 +16,7 @@ import type { SafetyThresholds } from './deletion-guard.js'
 import type { Hold, HoldReason } from './hold-store.js'
 import type { LateCommits } from './late-commits.js'
 import type { LocalChange, RemoteChange } from './reconcile.js'
+import type { CommitProgress } from '../../bitbucket/src-commit.js'
 
 export interface PairSyncDeps {
   session: Session
@@ -35,6 +36,8 @@ export interface PairSyncDeps {
   maxBytesPerCommit?: number
   /** Called between Bitbucket's 201 and the index write (tests kill the process here). */
   afterCommitLanded?: (commit: string) => Promise<void>
+  /** Told the bytes of each commit as they are sent (the window's progress). */
+  onCommitProgress?: (progress: CommitProgress) => void
 }
 
 /** What a pass looked at and did not sync: a full scan's skips, or a partial scan's within `scope`. */
@@ -98,6 +101,8 @@ export interface PassRun {
 export interface PassState {
   downloaded: number
   conflicts: string[]
+  /** The conflict copy made for each conflict (folder path → the copy's folder path). */
+  copies: Map<string, string>
   /** Conflicts already named in a commit's history entry. */
   noted: number
   committed: Committed | null

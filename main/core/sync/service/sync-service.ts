@@ -20,6 +20,7 @@ import { IgnoreRules } from '../local/ignore-rules.js'
 import type { PairStore } from '../pairs/pair-store.js'
 import { PairSyncer } from '../pass/pair-syncer.js'
 import type { PassOptions, SyncOutcome } from '../pass/pass-run.js'
+import type { CommitProgress } from '../../bitbucket/src-commit.js'
 import { repoBase } from '../../bitbucket/api-paths.js'
 import { isPaused, type SyncPair } from '../pairs/sync-pair.js'
 import {
@@ -51,8 +52,12 @@ export interface SyncServiceDeps {
   fullScanMs?: number
   /** Waits after failures (defaults in backoff.ts: 2 s doubling to 15 min; 429: 5 min doubling to 60 min). */
   backoff?: Partial<BackoffPolicy>
-  /** The commit message template (settings `commitMessageTemplate`); see commit-message.ts. */
-  messageTemplate?: string
+  /** The commit message template (settings `commitMessageTemplate`), or where to read it before each pass; see commit-message.ts. */
+  messageTemplate?: string | (() => string)
+  /** Told when a pass of a pair starts (the window shows the folder as syncing). */
+  onPassStarted?: (pair: SyncPair) => void
+  /** Told a pass's commit bytes as they are sent. */
+  onCommitProgress?: (pair: SyncPair, progress: CommitProgress) => void
   /** What this process is, for the message a second sync runner gets: "pail sync", "the Pail app". */
   runner?: string
   /** Watch mode's clock and timers, and the jitter's randomness (tests). */
@@ -118,28 +123,8 @@ export class SyncService {
   }
 
   /** A pair's last state; never throws (a status file that cannot be read is reported as the pair's error). */
-  async status(pair: SyncPair): Promise<PairStatus> {
-    let saved: PairStatus | null
-    try {
-      saved = await statusStore(this.stateDir(pair), this.log).read()
-    } catch (error) {
-      const file = join(this.stateDir(pair), 'status.json')
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-      this.log.error('sync.status-unreadable', { pair: pair.id, file, error: (error as Error).message })
-      return {
-        ...blankStatus(pair),
-        state: 'error',
-        message: `Pail cannot read what it last recorded for this folder (${file}: ${code}). Syncing goes on; if this message stays, delete that file and Pail writes it afresh.`,
-      }
-    }
-    if (isPaused(pair, Date.now()))
-      return {
-        ...(saved ?? blankStatus(pair)),
-        state: 'paused',
-        message: pair.paused?.until ? `Paused until ${new Date(pair.paused.until).toLocaleString()}` : 'Paused',
-        nextAttemptAt: null,
-      }
-    return saved ?? blankStatus(pair)
+  status(pair: SyncPair): Promise<PairStatus> {
+    return pairStatus(this.deps.home, pair, this.log)
   }
 
   /** Reconciles every pair that is not paused, one after another; never throws for one pair's failure. */
@@ -220,6 +205,20 @@ export class SyncService {
       .finally(() => (this.watching = false))
   }
 
+  /**
+   * While watching: starts watching pairs added since the watch began and stops those removed
+   * (the window adds and removes folders while it syncs). Does nothing when not watching.
+   */
+  async pairsChanged(): Promise<void> {
+    const session = this.session
+    if (session) await session.update(await this.deps.pairs.list())
+  }
+
+  /** Whether a watch is running in this service now (it holds the runner lock). */
+  get isWatching(): boolean {
+    return this.session !== null
+  }
+
   private queued<T>(pair: SyncPair, task: () => Promise<T>): Promise<T> {
     let queue = this.queues.get(pair.id)
     if (!queue) this.queues.set(pair.id, (queue = pLimit(1)))
@@ -230,13 +229,18 @@ export class SyncService {
   private async attempt(pair: SyncPair, options: PassOptions): Promise<Attempt> {
     const previous = await this.status(pair)
     try {
+      this.deps.onPassStarted?.(pair)
+      const template =
+        typeof this.deps.messageTemplate === 'function' ? this.deps.messageTemplate() : this.deps.messageTemplate
+      const onProgress = this.deps.onCommitProgress
       const syncer = new PairSyncer(pair, {
         session: this.deps.session,
         history: this.deps.history,
         stateDir: this.stateDir(pair),
         device: this.deps.device ?? hostname(),
         logger: this.log,
-        ...(this.deps.messageTemplate ? { messageTemplate: this.deps.messageTemplate } : {}),
+        ...(template ? { messageTemplate: template } : {}),
+        ...(onProgress ? { onCommitProgress: (progress: CommitProgress) => onProgress(pair, progress) } : {}),
       })
       const outcome = await syncer.syncOnce(options)
       if (outcome.status === 'held')
@@ -350,6 +354,35 @@ export class SyncService {
       return null
     }
   }
+}
+
+/**
+ * A pair's last state as recorded in `<home>/pairs/<id>/status.json` (paused shown as such), for
+ * any process; never throws (a status file that cannot be read is reported as the pair's error).
+ */
+export async function pairStatus(home: string, pair: SyncPair, log: Logger = silentLogger): Promise<PairStatus> {
+  const stateDir = join(home, 'pairs', pair.id)
+  let saved: PairStatus | null
+  try {
+    saved = await statusStore(stateDir, log).read()
+  } catch (error) {
+    const file = join(stateDir, 'status.json')
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    log.error('sync.status-unreadable', { pair: pair.id, file, error: (error as Error).message })
+    return {
+      ...blankStatus(pair),
+      state: 'error',
+      message: `Pail cannot read what it last recorded for this folder (${file}: ${code}). Syncing goes on; if this message stays, delete that file and Pail writes it afresh.`,
+    }
+  }
+  if (isPaused(pair, Date.now()))
+    return {
+      ...(saved ?? blankStatus(pair)),
+      state: 'paused',
+      message: pair.paused?.until ? `Paused until ${new Date(pair.paused.until).toLocaleString()}` : 'Paused',
+      nextAttemptAt: null,
+    }
+  return saved ?? blankStatus(pair)
 }
 
 /** The status of a pair that has no saved one yet. */

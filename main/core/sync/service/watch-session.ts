@@ -58,24 +58,47 @@ export class WatchSession<R> {
 
   /** Starts every pair: its watcher first (so no change falls before it), then its first, full pass. */
   async start(pairs: readonly SyncPair[]): Promise<void> {
-    await Promise.all(
-      pairs.map(async (pair) => {
-        const entry: Watched<R> = {
-          pair,
-          watcher: null,
-          scheduler: new PairScheduler<R>({
-            ...this.deps.scheduling,
-            pairId: pair.id,
-            logger: this.log,
-            run: (request) => this.run(entry, request),
-            settled: (ran, next) => this.deps.settled(entry.pair, ran, next),
-          }),
-        }
-        this.watched.set(pair.id, entry)
-        if (!isPaused(pair, Date.now())) entry.watcher = await this.startWatcher(entry)
-        if (!this.stopped) entry.scheduler.start()
+    await Promise.all(pairs.map((pair) => this.add(pair)))
+  }
+
+  /**
+   * Brings the watched pairs in line with `pairs` (the pairs as they are now): a pair added since
+   * is started as `start` does, a removed one is stopped (its running pass ends first).
+   */
+  async update(pairs: readonly SyncPair[]): Promise<void> {
+    if (this.stopped) return
+    const wanted = new Set(pairs.map((p) => p.id))
+    const gone = [...this.watched.values()].filter((e) => !wanted.has(e.pair.id))
+    for (const entry of gone) this.watched.delete(entry.pair.id)
+    await Promise.all([
+      ...gone.map(async (entry) => {
+        await entry.scheduler.stop()
+        await this.closeWatcher(entry)
       }),
-    )
+      ...pairs.filter((p) => !this.watched.has(p.id)).map((pair) => this.add(pair)),
+    ])
+  }
+
+  /** Whether `pairId` is watched now. */
+  watches(pairId: string): boolean {
+    return this.watched.has(pairId)
+  }
+
+  private async add(pair: SyncPair): Promise<void> {
+    const entry: Watched<R> = {
+      pair,
+      watcher: null,
+      scheduler: new PairScheduler<R>({
+        ...this.deps.scheduling,
+        pairId: pair.id,
+        logger: this.log,
+        run: (request) => this.run(entry, request),
+        settled: (ran, next) => this.deps.settled(entry.pair, ran, next),
+      }),
+    }
+    this.watched.set(pair.id, entry)
+    if (!isPaused(pair, Date.now())) entry.watcher = await this.startWatcher(entry)
+    if (!this.stopped) entry.scheduler.start()
   }
 
   /** "Sync now" for one pair: its pending paths and a pass at once. Null when the pair is not watched. */

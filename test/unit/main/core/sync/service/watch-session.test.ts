@@ -102,3 +102,35 @@ test('a paused pair runs no pass until resumed; a removed pair stops and its wat
   assert.equal(session.syncNow('unknown'), null)
   await session.stop()
 })
+
+test('update: a pair added while watching is watched and synced at once; a removed one is stopped', async () => {
+  const { clock, session, passes, starts, closed, setPairs } = setup()
+  await session.start([pairOf('aaaaaaaa')])
+  await clock.advanceAsync(0)
+  assert.deepEqual(
+    passes.map((p) => p.pair),
+    ['aaaaaaaa'],
+  )
+  const both = [pairOf('aaaaaaaa'), pairOf('bbbbbbbb')]
+  setPairs(both)
+  await session.update(both)
+  await clock.advanceAsync(0)
+  assert.ok(session.watches('bbbbbbbb'))
+  assert.equal(starts(), 2, 'the new pair has its own watcher')
+  assert.deepEqual(
+    passes.map((p) => p.pair),
+    ['aaaaaaaa', 'bbbbbbbb'],
+    'its first, full pass ran without waiting for a poll',
+  )
+  assert.equal(passes[1]!.full, true)
+  setPairs([pairOf('bbbbbbbb')])
+  await session.update([pairOf('bbbbbbbb')])
+  assert.ok(!session.watches('aaaaaaaa'))
+  assert.equal(closed(), 1, "the removed pair's watcher is closed")
+  await clock.advanceAsync(MINUTE)
+  assert.ok(
+    passes.slice(2).every((p) => p.pair === 'bbbbbbbb'),
+    'no pass of the removed pair after it went',
+  )
+  await session.stop()
+})
