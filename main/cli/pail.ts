@@ -22,6 +22,7 @@ import { loginCommand } from './commands/login.js'
 import { logoutCommand } from './commands/logout.js'
 import { pairCommand } from './commands/pair.js'
 import { reposCommand } from './commands/repos.js'
+import { serveCommand } from './commands/serve.js'
 import { statusCommand, syncCommand } from './commands/sync.js'
 import { uploadCommand } from './commands/upload.js'
 import { whoamiCommand } from './commands/whoami.js'
@@ -38,6 +39,7 @@ export const commands: readonly CommandSpec[] = [
   statusCommand,
   uploadCommand,
   historyCommand,
+  serveCommand,
   gitCredentialCommand,
 ]
 

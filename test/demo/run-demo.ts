@@ -1,7 +1,8 @@
 /**
  * `npm run demo [-- [--once] <folder>]`: Pail end to end against the Bitbucket emulator. Starts
  * the emulator, signs in, pairs the folder (a fresh one with a welcome file if none is given),
- * syncs, and says what it does; then watches the folder until Ctrl+C (or exits, with --once).
+ * syncs, and says what it does; then serves Pail's window (`pail serve`, which prints its address)
+ * and watches the folder until Ctrl+C (or exits, with --once).
  * Everything lives in temporary directories: the user's own Pail settings are not touched.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises'
@@ -17,7 +18,8 @@ const { values, positionals } = parseArgs({
 })
 const say = (text: string): boolean => process.stdout.write(`\n▶ ${text}\n`)
 const output = {
-  out: (t: string) => process.stdout.write(t.replace(/^(?=.)/gm, '  ')),
+  // Indented, except the address `pail serve` prints, which stays alone on its line.
+  out: (t: string) => process.stdout.write(t.replace(/^(?=.)(?!http:\/\/127\.0\.0\.1:)/gm, '  ')),
   err: (t: string) => process.stderr.write(t.replace(/^(?=.)/gm, '  ')),
 }
 
@@ -75,7 +77,9 @@ process.stdout.write(
 if (values.once) {
   await server.stop()
 } else {
-  say(`Watching ${folder}: save, change or delete files there and watch them land. Ctrl+C stops.`)
-  await pail('sync')
+  say(
+    `Watching ${folder}: save, change or delete files there and watch them land. Pail's window is at the address below (open it in your browser). Ctrl+C stops.`,
+  )
+  await pail('serve')
   await server.stop()
 }
