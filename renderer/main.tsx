@@ -1,28 +1,24 @@
 /**
- * The window's entry point. A placeholder until the screens land: it shows which Pail is running.
+ * The window's entry point: `window.pail` (the preload's, or the browser client's under
+ * `pail serve`), the live state over it, and the App.
  */
-import { StrictMode, useEffect, useState } from 'react'
+import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { App } from './app.js'
+import { createPailState, PailProvider } from './state/pail-context.js'
+import { installPail } from './transport/install.js'
+import './styles.css'
 
-/** Pail's name and version, or the sentence saying why they could not be read. */
-function AppInfo(): React.JSX.Element {
-  const [text, setText] = useState('')
-  useEffect(() => {
-    void window.pail.appGetInfo().then((result) => {
-      setText(result.ok ? `${result.value.name} ${result.value.version}` : result.error.message)
-    })
-  }, [])
-  return <footer>{text}</footer>
-}
+const { api, connection } = installPail(window)
+const state = createPailState(api, connection)
 
 const container = document.querySelector('#root')
 if (container) {
   createRoot(container).render(
     <StrictMode>
-      <main>
-        <h1>Pail</h1>
-      </main>
-      <AppInfo />
+      <PailProvider state={state}>
+        <App />
+      </PailProvider>
     </StrictMode>,
   )
 }
