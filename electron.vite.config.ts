@@ -18,10 +18,10 @@ import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 
 /**
- * The oldest Node that runs the output: the CLI runs on Node 22 (package.json `engines`), the
- * Electron main process on Electron's newer Node. Without this the main build targets Electron's.
+ * The oldest Node that runs the output: the CLI and `pail serve` run on Node 24 (package.json
+ * `engines`, the major Electron 45 bundles), the Electron main process on Electron's own.
  */
-const NODE_TARGET = 'node22.12'
+const NODE_TARGET = 'node24.11'
 
 export default defineConfig({
   main: {

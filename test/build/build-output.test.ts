@@ -27,7 +27,7 @@ async function bundleTo(file: string): Promise<BuildOutput> {
       ssr: SOURCE,
       outDir: dirname(file),
       emptyOutDir: false,
-      target: 'node22.12',
+      target: 'node24.11',
       minify: false,
       rolldownOptions: { output: { format: 'es', entryFileNames: basename(file) } },
     },
