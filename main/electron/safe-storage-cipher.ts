@@ -1,19 +1,18 @@
 /**
- * Electron's safeStorage as the SecretCipher of the desktop app's secret file. Must be created
- * after `app` is ready (safeStorage needs it on Linux).
+ * Electron's safeStorage as the SecretCipher of the desktop app's secret file, and the facts the
+ * storage policy needs of it. Use only after `app` is ready (safeStorage needs it on Linux).
  */
 import { safeStorage } from 'electron'
 import type { SecretCipher } from '../core/secrets/secret-store.js'
-import { decideSecretStorage, type StorageDecision } from '../core/secrets/storage-policy.js'
+import type { StorageFacts } from '../core/secrets/storage-policy.js'
 
-/** What safeStorage offers here, under the policy; the caller shows a refusal to the user. */
-export function secretStorageDecision(userAcceptedPlainText: boolean): StorageDecision {
-  return decideSecretStorage({
+/** What safeStorage offers on this computer. */
+export function safeStorageFacts(): Omit<StorageFacts, 'userAcceptedPlainText'> {
+  return {
     platform: process.platform,
     encryptionAvailable: safeStorage.isEncryptionAvailable(),
     linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
-    userAcceptedPlainText,
-  })
+  }
 }
 
 export const safeStorageCipher: SecretCipher = {
