@@ -90,7 +90,12 @@ export function folderView(pair: SyncPair, status: PairStatus, hold: Hold | null
     nextAttemptAt: status.nextAttemptAt,
     progress:
       ctx.passing && progress
-        ? { filesDone: 0, filesTotal: 0, bytesSent: progress.bytesSent, bytesTotal: progress.bytesTotal }
+        ? {
+            filesDone: progress.filesDone,
+            filesTotal: progress.filesTotal,
+            bytesSent: progress.bytesSent,
+            bytesTotal: progress.bytesTotal,
+          }
         : null,
     hold:
       hold && hold.resolution === null

@@ -39,6 +39,8 @@ export interface PassProgress {
   bytesSent: number
   bytesTotal: number
   currentPath: string | null
+  filesDone: number
+  filesTotal: number
 }
 
 interface Running {

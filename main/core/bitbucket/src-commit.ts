@@ -30,6 +30,9 @@ export interface CommitProgress {
   bytesTotal: number
   /** The repository path whose bytes are being sent; null between files. */
   currentPath: string | null
+  /** Files of this commit whose bytes have all been sent, of `filesTotal` (its uploads). */
+  filesDone: number
+  filesTotal: number
 }
 
 /** What to commit, and where. */
@@ -118,11 +121,19 @@ function partsOf(
   return parts
 }
 
+/** Where the body stands: the file being sent, and how many are sent whole. */
+interface ProgressState {
+  path: string | null
+  changed: boolean
+  filesDone: number
+  filesTotal: number
+}
+
 /** Wraps the body to count bytes and report progress, throttled. */
 async function* withProgress(
   body: AsyncIterable<Uint8Array>,
   total: number,
-  state: { path: string | null; changed: boolean },
+  state: ProgressState,
   report: ((p: CommitProgress) => void) | undefined,
 ): AsyncGenerator<Uint8Array> {
   let sent = 0
@@ -130,7 +141,13 @@ async function* withProgress(
   const emit = (): void => {
     reported = sent
     state.changed = false
-    report?.({ bytesSent: sent, bytesTotal: total, currentPath: state.path })
+    report?.({
+      bytesSent: sent,
+      bytesTotal: total,
+      currentPath: state.path,
+      filesDone: state.filesDone,
+      filesTotal: state.filesTotal,
+    })
   }
   emit()
   for await (const chunk of body) {
@@ -144,8 +161,10 @@ async function prepareAttempt(request: CommitRequest, guard: ReadGuard): Promise
   const prepared: PreparedUpload[] = []
   for (const upload of request.uploads) prepared.push(await prepareUpload(upload, guard))
   const hashers = prepared.map((p) => new GitBlobHasher(p.size))
-  const state = { path: null as string | null, changed: false }
+  const state: ProgressState = { path: null, changed: false, filesDone: 0, filesTotal: prepared.length }
   const parts = partsOf(request, prepared, hashers, guard, (path) => {
+    // A file's part ends with track(null): all its bytes are in the body.
+    if (path === null && state.path !== null) state.filesDone++
     state.path = path
     state.changed = true
   })

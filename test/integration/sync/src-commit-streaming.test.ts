@@ -45,7 +45,22 @@ test('createCommit streaming', async (t) => {
     const total = events[0]!.bytesTotal
     assert.ok(total > 4 * MiB && total < 4 * MiB + 4096, `bytesTotal ${total} is the whole body`)
     assert.ok(events.every((e) => e.bytesTotal === total))
-    assert.deepEqual(events.at(-1), { bytesSent: total, bytesTotal: total, currentPath: null })
+    assert.deepEqual(events.at(-1), {
+      bytesSent: total,
+      bytesTotal: total,
+      currentPath: null,
+      filesDone: 3,
+      filesTotal: 3,
+    })
+    // Files count as done once their last byte is in the body, one after another.
+    assert.equal(events[0]!.filesDone, 0)
+    assert.ok(events.every((e) => e.filesTotal === 3))
+    for (let i = 1; i < events.length; i++) assert.ok(events[i]!.filesDone >= events[i - 1]!.filesDone)
+    const whileSecond = events.filter((e) => e.currentPath === 'two.txt')
+    assert.ok(
+      whileSecond.length > 0 && whileSecond.every((e) => e.filesDone === 1),
+      'one file done while the second is sent',
+    )
     for (let i = 1; i < events.length; i++) assert.ok(events[i]!.bytesSent >= events[i - 1]!.bytesSent)
     assert.deepEqual(
       [...new Set(events.map((e) => e.currentPath).filter(Boolean))],

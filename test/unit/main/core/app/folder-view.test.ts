@@ -86,7 +86,7 @@ test('the hold with the engine’s choices, an answered hold no more; skips with
   const sending = folderView(pair, status, null, {
     ...ctx,
     passing: true,
-    progress: { bytesSent: 5, bytesTotal: 10, currentPath: 'a' },
+    progress: { bytesSent: 5, bytesTotal: 10, currentPath: 'a', filesDone: 3, filesTotal: 12 },
   })
-  assert.deepEqual(sending.progress, { filesDone: 0, filesTotal: 0, bytesSent: 5, bytesTotal: 10 })
+  assert.deepEqual(sending.progress, { filesDone: 3, filesTotal: 12, bytesSent: 5, bytesTotal: 10 })
 })
