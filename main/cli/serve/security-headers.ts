@@ -1,26 +1,19 @@
 /**
  * The headers every answer of `pail serve` carries, whatever it is (the window, data, a refusal).
  *
- * The policy matches the meta tag in renderer/index.html (both apply; the stricter wins): scripts,
- * styles and requests only from the server itself, no inline script, no framing (clickjacking), no
- * <base> and no form posting elsewhere. `Cross-Origin-Resource-Policy: same-origin` keeps other
+ * The policy is the window's (main/core/shell/window-policy.ts; the meta tag in renderer/index.html
+ * carries it too): scripts, styles and requests only from the server itself, no inline script, no
+ * <base>, no form posting; and, as a header only can, no framing (clickjacking). `Cross-Origin-Resource-Policy: same-origin` keeps other
  * sites, including other servers on 127.0.0.1 (same site, other port), from embedding answers.
  */
 import type { ServerResponse } from 'node:http'
+import { WINDOW_CSP } from '../../core/shell/window-policy.js'
 
-/** The Content-Security-Policy header's value. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-  "base-uri 'none'",
-].join('; ')
+/**
+ * The Content-Security-Policy header's value: the window's own policy (one source, also the meta
+ * tag in renderer/index.html) plus what only a header can say: no framing by any page.
+ */
+export const CONTENT_SECURITY_POLICY = `${WINDOW_CSP}; frame-ancestors 'none'`
 
 const HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,

@@ -238,7 +238,7 @@ test('every answer carries the CSP and the other security headers; API answers a
     "script-src 'self'",
     "connect-src 'self'",
     "frame-ancestors 'none'",
-    "form-action 'self'",
+    "form-action 'none'",
     "base-uri 'none'",
   ])
     assert.ok(CONTENT_SECURITY_POLICY.split('; ').includes(directive), directive)
