@@ -204,6 +204,7 @@ export async function burstBench(ctx: BenchContext, count: number): Promise<Sect
         },
         { label: 'commits created', unit: 'count', pail: pail.commits, peers: [naive.commits, git.commits] },
       ],
+      targets: [],
       notes: [
         `Pail: one PairSyncer pass in the bench process, ${perItem(pail.ms, count, 'file')}: ${pail.requests.described}.`,
         `naive: createCommit with one file, ${n} times in a row, ${perItem(naive.ms, count, 'file')}: ${naive.requests.described}.`,

@@ -149,6 +149,7 @@ export async function largeFileBench(ctx: BenchContext, bytes: number): Promise<
         { label: 'RSS growth over idle baseline', unit: 'bytes', pail: growth, peers: [null] },
         { label: 'HTTP requests', unit: 'count', pail: pailRequests.all, peers: [gitRequests.all] },
       ],
+      targets: [],
       notes: [
         `Pail: createCommit in its own process (${mbps(pail.ms)}), hashing while it streams; idle baseline ${formatValue(pail.baselineRssBytes, 'bytes')} (Node, tsx, Pail's modules, a session).`,
         `git: ${peer.steps.map((s) => `${s.name} ${formatValue(s.ms, 'ms')} / ${formatValue(s.maxRssBytes, 'bytes')}`).join(', ')} (${mbps(peer.ms)}); a step's peak RSS is the largest of git and the processes it waited for (remote-http, pack-objects), file pages it maps included.`,

@@ -11,12 +11,23 @@ export interface Row {
   peers: (number | null)[]
 }
 
+/** A target from issue #11, judged on this run's figures: printed as held or missed, with the figure. */
+export interface Target {
+  /** What must hold, e.g. "≤ 3 API requests for the burst". */
+  label: string
+  held: boolean
+  /** The figure it was judged on, e.g. "2 requests" or "0.93× git push". */
+  figure: string
+}
+
 /** One benchmark's rows, with the names of its peers and notes printed under it. */
 export interface Section {
   title: string
   peers: string[]
   rows: Row[]
   notes: string[]
+  /** The targets this benchmark judges; empty when it only measures. */
+  targets: Target[]
   /** The section's part of the closing one-line summary. */
   summary: string
 }
@@ -71,6 +82,7 @@ export function renderSection(section: Section): string[] {
     `  ${'-'.repeat(line(header).length - 2)}`,
     ...body.map(line),
     ...section.notes.map((note) => `  · ${note}`),
+    ...section.targets.map((target) => `  ${target.held ? 'HELD  ' : 'MISSED'} ${target.label}: ${target.figure}`),
     '',
   ]
 }

@@ -78,6 +78,7 @@ export async function scanBench(ctx: BenchContext, count: number): Promise<Secti
         { label: 'scan + hash (git: add -A)', unit: 'ms', pail: first.ms + hashed.ms, peers: [add.ms] },
         { label: 'rescan, nothing changed (git: status)', unit: 'ms', pail: rescan.ms, peers: [status.ms] },
       ],
+      targets: [],
       notes: [
         `Pail: scan ${perItem(first.ms, count, 'file')}, hash ${perItem(hashed.ms, count, 'file')}, rescan ${perItem(rescan.ms, count, 'file')}; every sha checked against one computed here.`,
         `git add -A also compresses and writes every blob, so it does more than hashing; git status runs after a commit, as Pail's rescan follows a sync; files are in the page cache for both.`,
