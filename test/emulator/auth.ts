@@ -8,7 +8,7 @@
 import type { Emulator } from './context.js'
 import { ApiError } from './http.js'
 import type { CredentialKind, IssuedAccessToken, Repository, RepositoryPermission, User } from './model.js'
-import { applyRateLimit } from './rate-limit.js'
+import { applyConsumerBudget, applyRateLimit } from './rate-limit.js'
 import type { RequestContext } from './router.js'
 import { missingScopes, type Operation } from './scopes.js'
 
@@ -75,6 +75,8 @@ export function authorizeOperation(ctx: RequestContext, op: Operation): Credenti
   if (emulator.settings.scopeHeaders) res.setHeader('x-oauth-scopes', credential.scopes.join(', '))
   // §5: access tokens have their own hourly allowance; over it, the request ends in a plain-text 429.
   applyRateLimit(ctx, credential)
+  // §5: every OAuth token of a consumer draws on the consumer's one hourly budget.
+  applyConsumerBudget(ctx, credential)
   const isAccessToken = credential.kind.endsWith('access-token')
   if (isAccessToken && !op.accessTokens) throw new ApiError(401, INVALID_MESSAGE)
   const required = credential.kind === 'api-token' ? op.apiToken : op.oauth

@@ -4,16 +4,23 @@
  */
 import type { GitRepository } from './git/git-store.js'
 import type { Repository, World } from './model.js'
+import type { SharedBudgets } from './rate-limit.js'
 import type { EmulatorSettings } from './settings.js'
+
+/** What a request was, for counting: a REST API call, a git smart-HTTP request, or another page of the web listener. */
+export type RequestKind = 'api' | 'git' | 'web'
 
 export interface RequestLogEntry {
   at: number
   server: 'web' | 'api'
+  kind: RequestKind
   method: string
   /** Path and query; never contains a credential (the query `access_token` is masked). */
   path: string
   status: number
   credential: string | null
+  /** The OAuth consumer whose token made the request, when one did. */
+  consumer: string | null
 }
 
 export interface Emulator {
@@ -31,4 +38,8 @@ export interface Emulator {
   /** Records an issued secret (token, code, consumer secret) for the leak scan. */
   issued(secret: string): void
   readonly requestLog: RequestLogEntry[]
+  /** The consumers' and git's hourly allowances (bitbucket-api.md §5). */
+  readonly budgets: SharedBudgets
+  /** Protocol v2 ref advertisements and ls-refs answered without git processes (git/native-refs.ts). */
+  readonly nativeRefAdvertisement: boolean
 }

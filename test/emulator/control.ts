@@ -71,6 +71,18 @@ export function controlRoutes(emulator: EmulatorServer): Route[] {
     },
     { method: 'GET', template: '/_emulator/requests', handler: (ctx) => ok(ctx, emulator.requestLog) },
     {
+      // API and git requests apart, per consumer; `?since=<epoch ms>` counts only later ones.
+      method: 'GET',
+      template: '/_emulator/requests/counts',
+      handler: (ctx) => ok(ctx, emulator.requestCounts(Number(ctx.url.searchParams.get('since') ?? 0) || 0)),
+    },
+    {
+      // Each consumer's requests within the rolling hour, as its budget counts them (§5).
+      method: 'GET',
+      template: '/_emulator/budgets',
+      handler: (ctx) => ok(ctx, { consumers: emulator.budgets.consumerUse() }),
+    },
+    {
       method: 'DELETE',
       template: '/_emulator/requests',
       handler: (ctx) => ((emulator.requestLog.length = 0), ok(ctx, { cleared: true })),

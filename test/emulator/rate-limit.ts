@@ -69,3 +69,66 @@ export function applyRateLimit(ctx: RequestContext, credential: Credential, now 
   ctx.res.setHeader('x-ratelimit-nearlimit', used >= limit * rateLimitNearFraction ? 'true' : 'false')
   if (over) throw new RateLimitExceeded()
 }
+
+/**
+ * The budgets that are shared rather than per token (§5): every OAuth token of one consumer draws
+ * on the consumer's hourly allowance ("against the OAuth consumer, regardless of which user"), and
+ * git operations have their own, larger, allowance per user. One instance per emulator.
+ */
+export class SharedBudgets {
+  private readonly consumers = new Map<string, RateWindow>()
+  private readonly git = new Map<string, RateWindow>()
+
+  /** The window of one consumer's OAuth requests. */
+  consumer(key: string): RateWindow {
+    return windowIn(this.consumers, key)
+  }
+
+  /** The window of one user's (or token's) git requests. */
+  gitCaller(key: string): RateWindow {
+    return windowIn(this.git, key)
+  }
+
+  /** Requests each consumer made within the hour before `now`, by consumer key. */
+  consumerUse(now = Date.now()): Record<string, number> {
+    return Object.fromEntries([...this.consumers].map(([key, window]) => [key, window.used(now)]))
+  }
+}
+
+function windowIn(map: Map<string, RateWindow>, key: string): RateWindow {
+  let window = map.get(key)
+  if (!window) {
+    window = new RateWindow()
+    map.set(key, window)
+  }
+  return window
+}
+
+/** Counts one request in `window` unless it is full; throws RateLimitExceeded when it is (refused requests do not count). */
+function draw(window: RateWindow, limit: number, now: number): void {
+  if (limit <= 0) return
+  if (window.used(now) >= limit) throw new RateLimitExceeded()
+  window.record(now)
+}
+
+/**
+ * Counts an API request of an OAuth token against its consumer's hourly budget
+ * (`settings.consumerRateLimitPerHour`); throws RateLimitExceeded once it is used up. Access
+ * tokens keep their own allowance (applyRateLimit) and API tokens are per user: neither counts here.
+ */
+export function applyConsumerBudget(ctx: RequestContext, credential: Credential, now = Date.now()): void {
+  const consumer = credential.kind === 'oauth' ? credential.record.consumerKey : null
+  if (consumer === null) return
+  draw(ctx.emulator.budgets.consumer(consumer), ctx.emulator.settings.consumerRateLimitPerHour, now)
+}
+
+/**
+ * Counts a git request: against git's own hourly allowance per user (`settings.gitRateLimitPerHour`),
+ * and, if `settings.gitCountsAgainstConsumer` (UNCONFIRMED §5), against the OAuth consumer's budget too.
+ */
+export function applyGitBudget(ctx: RequestContext, credential: Credential | null, now = Date.now()): void {
+  if (!credential) return
+  const { settings, budgets } = ctx.emulator
+  if (settings.gitCountsAgainstConsumer) applyConsumerBudget(ctx, credential, now)
+  draw(budgets.gitCaller(credential.user?.uuid ?? credential.label), settings.gitRateLimitPerHour, now)
+}

@@ -17,7 +17,8 @@ import { World, type Repository } from './model.js'
 import { oauthRoutes } from './oauth.js'
 import { readRoutes } from './api/read-routes.js'
 import { srcWriteRoutes } from './api/src-write.js'
-import { RateLimitExceeded } from './rate-limit.js'
+import { RateLimitExceeded, SharedBudgets } from './rate-limit.js'
+import { countRequests, isGitPath, type RequestCounts } from './request-counts.js'
 import { Router, type RequestContext } from './router.js'
 import { seedWorld, type SeedCredentials } from './seed.js'
 import { defaultSettings, mergeSettings, type EmulatorSettings } from './settings.js'
@@ -31,6 +32,8 @@ export interface StartOptions {
   /** Callback URL registered on the seeded public consumer. */
   callbackUrl?: string
   settings?: Partial<EmulatorSettings>
+  /** Answer protocol v2 ref advertisements without starting git (git/native-refs.ts; the office simulation). */
+  nativeRefAdvertisement?: boolean
 }
 
 /** Pail's default loopback callback; the sign-in issue documents the same value. */
@@ -60,6 +63,8 @@ export class EmulatorServer implements Emulator {
   apiUrl = ''
   readonly issuedSecrets: string[] = []
   readonly requestLog: RequestLogEntry[] = []
+  readonly budgets = new SharedBudgets()
+  nativeRefAdvertisement = false
   readonly faults = new FaultBox((req) => consumerOfRequest(this.world, req))
   private readonly repos = new Map<string, GitRepository>()
   private readonly webRouter = new Router()
@@ -92,6 +97,11 @@ export class EmulatorServer implements Emulator {
     // `npm test` gives every emulator one ledger, then scans all test output for what it lists.
     const ledger = process.env.PAIL_SECRET_LEDGER
     if (ledger) appendFileSync(ledger, `${secret}\n`, { mode: 0o600 })
+  }
+
+  /** The request log's API and git requests since `since` (epoch ms), in total and per consumer. */
+  requestCounts(since = 0): RequestCounts {
+    return countRequests(this.requestLog, since)
   }
 
   updateSettings(patch: Record<string, unknown>): EmulatorSettings {
@@ -218,10 +228,12 @@ export class EmulatorServer implements Emulator {
     this.requestLog.push({
       at: Date.now(),
       server,
+      kind: server === 'api' ? 'api' : isGitPath(url.pathname) ? 'git' : 'web',
       method: req.method ?? 'GET',
       path: masked.pathname + masked.search,
       status,
       credential: ctx.credential?.label ?? null,
+      consumer: ctx.credential?.kind === 'oauth' ? ctx.credential.record.consumerKey : null,
     })
     if (this.requestLog.length > 100_000) this.requestLog.splice(0, 50_000)
   }
@@ -230,6 +242,7 @@ export class EmulatorServer implements Emulator {
 /** Starts an emulator on loopback; the caller stops it with `stop()`. */
 export async function startEmulator(options: StartOptions): Promise<{ server: EmulatorServer; info: EmulatorInfo }> {
   const server = new EmulatorServer(options.dataDir, options.settings)
+  server.nativeRefAdvertisement = options.nativeRefAdvertisement === true
   const info = await server.start(options)
   return { server, info }
 }

@@ -48,6 +48,14 @@ export interface EmulatorSettings {
    * registered without a port take any port (RFC 8252 §7.3), as one third-party guide claims.
    */
   redirectUriMatch: 'string-prefix' | 'loopback-any-port'
+  /**
+   * UNCONFIRMED §1.8: what `GET /site/oauth2/authorize` answers a visitor with no Bitbucket session
+   * (no cookie; `pail admin check` asking whether the callback URL is accepted). 'checks-request':
+   * the same as a signed-in visitor (the "Invalid redirect_uri" page, or the consent page of the
+   * emulator's always-signed-in user). 'sign-in-first': a redirect to the sign-in page before
+   * anything is checked, so the callback URL cannot be told from outside.
+   */
+  authorizeWithoutSession: 'checks-request' | 'sign-in-first'
   /** UNCONFIRMED §1.3: the status of the HTML page answered to `Authorization: Bearer` at the token endpoint. */
   tokenEndpointBearerStatus: number
   /** UNCONFIRMED §1.1: whether an `access_token` query parameter still authenticates API calls. */
@@ -60,6 +68,15 @@ export interface EmulatorSettings {
   rateLimitNearFraction: number
   /** Requests per rolling hour for access-token (scaled) callers, §5 (1,000 base). 0 = unlimited. */
   accessTokenRateLimitPerHour: number
+  /**
+   * §5: OAuth API calls count "against the OAuth consumer, regardless of which user": requests per
+   * rolling hour shared by every OAuth token of one consumer (1,000 on most plans). 0 = unlimited.
+   */
+  consumerRateLimitPerHour: number
+  /** UNCONFIRMED §5: whether git requests (smart HTTP) made with an OAuth token also count against its consumer's budget. */
+  gitCountsAgainstConsumer: boolean
+  /** §5: git operations over HTTPS per rolling hour (60,000), per user (per token for tokens without one). 0 = unlimited. */
+  gitRateLimitPerHour: number
   /** UNCONFIRMED §4.7: status of the redirect from `GET …/src` to the main branch's root listing. */
   srcRootRedirectStatus: 301 | 302
   /** §4.7: a `max_depth` above this "times out" with HTTP 555. The real threshold is UNCONFIRMED. */
@@ -192,12 +209,16 @@ export const defaultSettings: EmulatorSettings = {
   tokenStateOnEveryGrant: true,
   callbackUrlRequiredForAllGrants: true,
   redirectUriMatch: 'string-prefix',
+  authorizeWithoutSession: 'checks-request',
   tokenEndpointBearerStatus: 200,
   acceptAccessTokenQueryParameter: false,
   scopeHeaders: true,
   retryAfterSeconds: null,
   rateLimitNearFraction: 0.8,
   accessTokenRateLimitPerHour: 1000,
+  consumerRateLimitPerHour: 1000,
+  gitCountsAgainstConsumer: false,
+  gitRateLimitPerHour: 60_000,
   srcRootRedirectStatus: 302,
   maxDepthBeforeTimeout: 20,
   pagelenOverMaximum: 'clamp',
@@ -240,6 +261,7 @@ const settingChoices: Partial<Record<keyof EmulatorSettings, readonly unknown[]>
   tokenScopeSeparator: [' ', ','],
   pkce: ['verify', 'accept'],
   redirectUriMatch: ['string-prefix', 'loopback-any-port'],
+  authorizeWithoutSession: ['checks-request', 'sign-in-first'],
   srcRootRedirectStatus: [301, 302],
   pagelenOverMaximum: ['clamp', 'error'],
   srcRootRedirectTarget: ['sha', 'branch'],

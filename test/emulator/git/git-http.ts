@@ -4,11 +4,23 @@
  * by the real `git http-backend` so that the wire protocol (v0 and v2, gzip bodies, chunked
  * pushes) is git's own. Authentication and authorisation are in git-auth.ts.
  */
+import { execFile } from 'node:child_process'
 import { basename, dirname } from 'node:path'
+import { promisify } from 'node:util'
 import type { RequestContext, Route } from '../router.js'
+import { applyGitBudget } from '../rate-limit.js'
 import { runCgi } from './cgi.js'
 import { authorizeGit, GIT_REALM_CHALLENGE, type GitAccess } from './git-auth.js'
 import { isolatedGitEnv } from './git-env.js'
+import { serveRefsNatively } from './native-refs.js'
+
+let gitVersion: Promise<string> | null = null
+
+/** `2.39.5` from `git version 2.39.5`, asked once. */
+function installedGitVersion(): Promise<string> {
+  gitVersion ??= promisify(execFile)('git', ['version']).then(({ stdout }) => stdout.trim().split(' ')[2] ?? 'unknown')
+  return gitVersion
+}
 
 type Endpoint = 'info/refs' | 'git-upload-pack' | 'git-receive-pack'
 
@@ -100,10 +112,18 @@ async function serve(ctx: RequestContext, endpoint: Endpoint): Promise<void> {
       decision.challenge ? { 'www-authenticate': GIT_REALM_CHALLENGE } : {},
     )
   ctx.credential = decision.credential
+  // §5: git has its own hourly allowance; whether OAuth git requests also draw on the consumer's is UNCONFIRMED.
+  applyGitBudget(ctx, decision.credential)
 
   const gitDir = emulator.git(decision.repo).gitDir
+  let req = ctx.req
+  if (emulator.nativeRefAdvertisement) {
+    const native = await serveRefsNatively(ctx, endpoint, gitDir, await installedGitVersion())
+    if (native.served) return
+    if (native.replay) req = native.replay
+  }
   const env = backendEnv(ctx, dirname(gitDir), `/${basename(gitDir)}/${endpoint}`, decision.remoteUser)
-  await runCgi({ command: 'git', args: ['http-backend'], env, req: ctx.req, res: ctx.res })
+  await runCgi({ command: 'git', args: ['http-backend'], env, req, res: ctx.res })
 }
 
 /** Routes of the web listener for git smart HTTP; `{repo}` is the slug with (or, by setting, without) `.git`. */

@@ -84,6 +84,10 @@ function redirect(res: ServerResponse, location: string): void {
 function showConsent(ctx: RequestContext): void {
   const { emulator, res, url } = ctx
   const { world, settings } = emulator
+  // UNCONFIRMED §1.8 (authorizeWithoutSession): a visitor without a session may be sent to sign in
+  // before anything is checked. The sign-in page itself is not modelled; only where it sends.
+  if (settings.authorizeWithoutSession === 'sign-in-first' && ctx.req.headers.cookie === undefined)
+    return redirect(res, `${emulator.webUrl}/account/signin/?next=${encodeURIComponent(url.pathname + url.search)}`)
   const query = url.searchParams
   const clientId = query.get('client_id')
   const consumer = clientId === null ? undefined : world.consumer(clientId)
