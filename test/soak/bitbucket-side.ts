@@ -15,7 +15,9 @@ const WORKSPACE = 'pail-demo'
 
 /** How each kind of request is singled out (by the path with its query). */
 const REQUESTS: Record<RequestClass, { server: 'api' | 'web'; method?: string; pattern?: string }> = {
-  branch: { server: 'api', method: 'GET', pattern: '/refs/branches/' },
+  // Pail reads the branch tip from git's ref advertisement (issue #12), falling back to the API's
+  // GET …/refs/branches/{branch}, which `any` and a fallback after this fault reach.
+  branch: { server: 'web', pattern: '\\.git/(info/refs|git-upload-pack)' },
   diffstat: { server: 'api', method: 'GET', pattern: '/diffstat/' },
   listing: { server: 'api', method: 'GET', pattern: '/src/[0-9a-f]{40}/([^?]*/)?\\?' },
   meta: { server: 'api', method: 'GET', pattern: '[?&]format=meta' },

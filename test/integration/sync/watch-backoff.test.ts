@@ -17,7 +17,8 @@ test('an outage with a busy folder and a fast poll: attempts stay bounded, the s
   const f = await syncFixture(t)
   const { service, results } = await watching(t, f, { pollMs: 100, quietMs: 50, backoff })
   assert.equal(results[0]!.error, null)
-  await f.emu.control('POST', '/faults', { kind: 'status', status: 503, count: -1, server: 'api' })
+  // Both of Bitbucket's hosts fail: the API and git (which a pass asks for the branch's tip first).
+  await f.emu.control('POST', '/faults', { kind: 'status', status: 503, count: -1 })
   const firstFailure = results.length
   const startedAt = Date.now()
   // Four seconds of saves every 40 ms; the poll asks every 100 ms.
@@ -78,6 +79,8 @@ test('a 429 on a read waits the rate-limit back-off: no request in the meantime,
   await f.emu.control('DELETE', '/requests')
   // Bitbucket's 429 is plain text with no Retry-After (bitbucket-api.md §5); a GET is a read.
   await f.emu.control('POST', '/faults', { kind: 'rate-limit', count: 1, method: 'GET', server: 'api' })
+  // Someone else's commit: the next pass reads it over the API (a pass that finds the tip where it was reads nothing there).
+  await f.emu.control('POST', '/commit', { files: { 'from-robin.txt': 'Robin\n' } })
   await writeFile(join(f.folder, 'during-the-limit.txt'), 'waits\n')
   await until(() => results.some((r) => r.retry?.kind === 'rate-limited'), 'the rate limit was met')
   const limited = results.find((r) => r.retry?.kind === 'rate-limited')!

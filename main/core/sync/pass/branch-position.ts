@@ -15,6 +15,7 @@ import type { ApiClient } from '../../bitbucket/api-client.js'
 import { repoBase } from '../../bitbucket/api-paths.js'
 import type { Logger } from '../../log/logger.js'
 import type { SyncPair } from '../pairs/sync-pair.js'
+import type { BranchTipReader } from '../remote/branch-tips.js'
 import { branchTip, commitExists, mainBranchTip, type RepoRef } from '../remote/remote-tree.js'
 import type { PairIndex } from '../types.js'
 import type { Hold, HoldRequest } from './hold-store.js'
@@ -40,6 +41,11 @@ export interface PositionInput {
   /** The pair's hold, with the person's answer if there is one. */
   hold: Hold | null
   logger: Logger
+  /**
+   * Reads the branch's tip: through git (branch-tips.ts) in a pass, so that a pass that finds the
+   * tip where it was costs no REST API request; the REST API when absent.
+   */
+  tips?: BranchTipReader
   /** Told of each commit walked on the way back to the last synced one (their messages carry trailers). */
   onCommit?: (commit: WalkedCommit) => void
 }
@@ -47,7 +53,7 @@ export interface PositionInput {
 /** Where the branch stands (see the module comment). */
 export async function branchPosition(input: PositionInput): Promise<Position> {
   const { api, ref, pair, index, hold, logger } = input
-  const tip = await branchTip(api, ref, pair.branch)
+  const tip = await (input.tips ?? ((r, branch) => branchTip(api, r, branch)))(ref, pair.branch)
   if (tip !== null) {
     if (index.base === null || tip === index.base || (await descendsFrom(api, ref, tip, index.base, input.onCommit)))
       return { kind: 'ok', tip, creates: false }

@@ -47,6 +47,7 @@ import { restoreHeld } from './restore-held.js'
 import { UnconfirmedChanges } from './unconfirmed-changes.js'
 import { reconcile } from './reconcile.js'
 import { branchChangesSince, type RepoRef } from '../remote/remote-tree.js'
+import { branchTipsOf } from '../remote/branch-tips.js'
 import { StagingRecord } from '../remote/staging-record.js'
 import { UnappliedStore } from '../remote/unapplied-store.js'
 import { scanFolder, scanPaths } from '../local/scanner.js'
@@ -219,6 +220,8 @@ export class PairSyncer {
       index: run.index,
       hold: run.hold,
       logger: this.log,
+      // Through git: a pass that finds the branch where it was costs no REST API request.
+      tips: branchTipsOf(this.deps.session).tip,
       ...(run.late.watch ? { onCommit: run.late.watch } : {}),
     })
     await run.late.settle()

@@ -7,6 +7,10 @@
  * - a pass looks at the paths asked for, or at the whole folder at the start, after an overflow
  *   or a watcher error (a rescan request) and on a slow timer (default 1 h, like Syncthing);
  * - every pass compares the branch, so each one counts as a poll;
+ * - the poll is fast for a few minutes after a change here (someone is working: their colleagues'
+ *   answers come soon), then slows down step by step to the idle poll, so that another person's
+ *   change is seen within a minute or two without polling fast all day; each poll is told apart by
+ *   a little jitter so that an office's computers do not ask together;
  * - after a failure nothing runs before the back-off ends (backoff.ts), whatever asks; the paths
  *   of the failed pass are kept for the next one, so nothing is lost while Bitbucket is away.
  */
@@ -63,6 +67,20 @@ export interface NextAttempt {
   kind: FailureKind
 }
 
+/** The branch poll's cadence when no fixed `pollMs` is given. */
+export interface PollCadence {
+  /** The poll right after a change here (default 15 s). */
+  activeMs: number
+  /** How long after the last change here the poll stays that fast (default 3 min). */
+  activeForMs: number
+  /** The slowest poll, reached by doubling after the fast period (default 60 s). */
+  idleMs: number
+  /** Each poll's delay is moved by up to this share, either way (default 0.1). */
+  jitter: number
+}
+
+export const DEFAULT_CADENCE: PollCadence = { activeMs: 15_000, activeForMs: 3 * 60_000, idleMs: 60_000, jitter: 0.1 }
+
 /** Options of a PairScheduler. */
 export interface PairSchedulerOptions<R> {
   /** For the log. */
@@ -71,8 +89,10 @@ export interface PairSchedulerOptions<R> {
   run(request: PassRequest): Promise<Ran<R>>
   /** Told how a pass ended once its next attempt is decided (null: none beyond the normal poll), before the next pass. */
   settled?(ran: Ran<R>, next: NextAttempt | null): Promise<void>
-  /** The branch poll (default 60 s). */
+  /** A fixed branch poll, without the cadence (tests and tuning); absent: `cadence` decides. */
   pollMs?: number
+  /** The adaptive poll (DEFAULT_CADENCE for what is not given); ignored when `pollMs` is given. */
+  cadence?: Partial<PollCadence>
   /** The full rescan (default 1 h). */
   fullScanMs?: number
   /** Above this many pending paths, look at the whole folder instead (default 500, as the tracker). */
@@ -91,7 +111,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 export class PairScheduler<R> {
   private readonly timers: Timers
   private readonly policy: BackoffPolicy
-  private readonly pollMs: number
+  /** A fixed poll, or null for the cadence. */
+  private readonly fixedPollMs: number | null
+  private readonly cadence: PollCadence
+  /** The last change here (or the start): the poll is fast for `cadence.activeForMs` after it. */
+  private lastActivityAt: number
+  /** The cadence's current poll interval, before jitter. */
+  private pollIntervalMs: number
   private readonly fullScanMs: number
   private readonly log: Logger
   private pendingPaths = new Set<string>()
@@ -114,11 +140,14 @@ export class PairScheduler<R> {
   constructor(private readonly options: PairSchedulerOptions<R>) {
     this.timers = options.timers ?? systemTimers
     this.policy = { ...DEFAULT_BACKOFF, ...options.backoff }
-    this.pollMs = options.pollMs ?? 60_000
+    this.fixedPollMs = options.pollMs ?? null
+    this.cadence = { ...DEFAULT_CADENCE, ...options.cadence }
     this.fullScanMs = options.fullScanMs ?? 60 * 60_000
     this.log = options.logger ?? silentLogger
     const now = this.timers.now()
-    this.nextPollAt = now + this.pollMs
+    this.lastActivityAt = now
+    this.pollIntervalMs = this.cadence.activeMs
+    this.nextPollAt = now + this.nextPollDelay(now)
     this.nextFullScanAt = now + this.fullScanMs
   }
 
@@ -144,6 +173,7 @@ export class PairScheduler<R> {
     else if (!this.pendingFull) for (const path of work.paths ?? []) this.pendingPaths.add(path)
     if (this.pendingPaths.size > (this.options.maxPaths ?? 500)) this.markFull()
     this.reasons.add(work.full ? 'rescan' : 'changes')
+    this.activity()
     this.due = true
     this.arm()
   }
@@ -157,6 +187,7 @@ export class PairScheduler<R> {
     if (this.stopped) return Promise.resolve(null)
     const result = new Promise<R | null>((resolve) => this.waiters.push(resolve))
     this.reasons.add('sync-now')
+    this.activity()
     this.due = true
     const now = this.timers.now()
     this.notBefore = this.rateLimitedUntil > now ? this.rateLimitedUntil : 0
@@ -170,6 +201,26 @@ export class PairScheduler<R> {
     this.cancel()
     for (const waiter of this.waiters.splice(0)) waiter(null)
     await this.running
+  }
+
+  /** A change here: the poll is fast again. */
+  private activity(): void {
+    this.lastActivityAt = this.timers.now()
+    this.pollIntervalMs = this.cadence.activeMs
+  }
+
+  /**
+   * How long until the next poll, from a pass that ended at `now`: the fixed poll; or the fast poll
+   * while a change here is recent, then twice the last interval each time up to the idle poll,
+   * with jitter.
+   */
+  private nextPollDelay(now: number): number {
+    if (this.fixedPollMs !== null) return this.fixedPollMs
+    const { activeMs, activeForMs, idleMs, jitter } = this.cadence
+    this.pollIntervalMs =
+      now - this.lastActivityAt < activeForMs ? activeMs : Math.min(idleMs, Math.max(activeMs, this.pollIntervalMs * 2))
+    const random = this.options.random ?? Math.random
+    return Math.round(this.pollIntervalMs * (1 - jitter + 2 * jitter * random()))
   }
 
   private markFull(): void {
@@ -257,7 +308,7 @@ export class PairScheduler<R> {
         this.failures = 0
         this.notBefore = 0
         this.rateLimitedUntil = 0
-        this.nextPollAt = now + this.pollMs
+        this.nextPollAt = now + this.nextPollDelay(now)
         if (verdict.scanned === 'full') this.nextFullScanAt = now + this.fullScanMs
         return null
       case 'held':
@@ -267,7 +318,7 @@ export class PairScheduler<R> {
         this.failures = 0
         this.notBefore = 0
         this.keep(request)
-        this.nextPollAt = now + this.pollMs
+        this.nextPollAt = now + this.nextPollDelay(now)
         return null
       case 'gone':
         this.stopped = true

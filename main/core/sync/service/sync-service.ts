@@ -83,6 +83,8 @@ export interface PairResult {
 /** Bitbucket warns at 2 GB and refuses new commits at 4 GB (bitbucket-api.md, changes in force). */
 export const SIZE_WARNING_BYTES = 2 * 1024 ** 3
 export const SIZE_LIMIT_BYTES = 4 * 1024 ** 3
+/** How long a repository's size, once looked at, is trusted: each look is a REST request from the budget the office shares. */
+export const SIZE_CHECK_MS = 60 * 60_000
 
 /** A sentence about the repository's size, or null while it is comfortably small. */
 export function sizeWarning(bytes: number): string | null {
@@ -106,6 +108,8 @@ export class SyncService {
   private readonly queues = new Map<string, LimitFunction>()
   /** Each pair's full list of skipped paths (a status lists only the first MAX_LISTED_SKIPS). */
   private readonly skipLists = new Map<string, SkipList>()
+  /** Each repository's size warning as last looked at (at most once per SIZE_CHECK_MS). */
+  private readonly sizeChecks = new Map<string, { at: number; warning: string | null }>()
   private readonly runner: SyncRunnerLock
   private session: WatchSession<Attempt> | null = null
   private watching = false
@@ -347,9 +351,14 @@ export class SyncService {
 
   /** The size warning of a pair's repository, if it nears Bitbucket's limits. */
   private async repositoryWarning(pair: SyncPair): Promise<string | null> {
+    const key = `${pair.workspace}/${pair.repository}`
+    const last = this.sizeChecks.get(key)
+    if (last && Date.now() - last.at < SIZE_CHECK_MS) return last.warning
     try {
       const repo = await this.deps.session.api.getJson<{ size?: number }>(repoBase(pair))
-      return typeof repo.size === 'number' ? sizeWarning(repo.size) : null
+      const warning = typeof repo.size === 'number' ? sizeWarning(repo.size) : null
+      this.sizeChecks.set(key, { at: Date.now(), warning })
+      return warning
     } catch {
       return null
     }

@@ -5,6 +5,7 @@ import { RateLimitedError } from '../../../../../../main/core/bitbucket/commit-e
 import type { Logger } from '../../../../../../main/core/log/logger.js'
 import { classifyFailure } from '../../../../../../main/core/sync/service/backoff.js'
 import {
+  DEFAULT_CADENCE,
   PairScheduler,
   type NextAttempt,
   type PairSchedulerOptions,
@@ -33,7 +34,8 @@ function setup(
   let maxConcurrent = 0
   const scheduler = new PairScheduler<number>({
     pairId: 'p1',
-    pollMs: MINUTE,
+    // A fixed poll, unless the test is about the cadence.
+    ...(options.cadence ? {} : { pollMs: MINUTE }),
     fullScanMs: HOUR,
     timers: clock,
     random: () => 0.5,
@@ -317,4 +319,61 @@ test('stop cancels the timer, answers waiting Sync nows, and lets the running pa
   scheduler.request({ paths: ['late.txt'] })
   await clock.advanceAsync(2 * HOUR)
   assert.equal(runs.length, 1)
+})
+
+/** When each poll-only pass ran, in seconds after `from`. */
+function pollTimes(runs: (PassRequest & { at: number })[], from: number): number[] {
+  return runs.filter((r) => r.reasons.join() === 'poll').map((r) => (r.at - from) / 1000)
+}
+
+test('the poll is fast for a few minutes after a change here, then slows down step by step to the idle poll', async () => {
+  const { clock, runs, scheduler } = setup({ cadence: {} })
+  assert.deepEqual(DEFAULT_CADENCE, { activeMs: 15_000, activeForMs: 3 * MINUTE, idleMs: MINUTE, jitter: 0.1 })
+  scheduler.start()
+  await clock.advanceAsync(0)
+  const start = clock.now()
+  await clock.advanceAsync(7 * MINUTE)
+  // 15 s apart while the start is recent (3 minutes), then 30 s, then a minute each.
+  const fast = Array.from({ length: 12 }, (_, i) => 15 * (i + 1))
+  assert.deepEqual(pollTimes(runs, start), [...fast, 210, 270, 330, 390])
+  // A change here makes the poll fast again.
+  const before = runs.length
+  scheduler.request({ paths: ['a.txt'] })
+  await clock.advanceAsync(0)
+  const changed = clock.now()
+  await clock.advanceAsync(MINUTE)
+  assert.equal(runs.length, before + 1 + 4, 'the change, then polls 15 s apart')
+  assert.deepEqual(pollTimes(runs.slice(before), changed), [15, 30, 45, 60])
+  await scheduler.stop()
+})
+
+test("idle, another person's change is seen within the idle poll (and its jitter): well under 2 minutes", async () => {
+  const { clock, runs, scheduler } = setup({ cadence: {}, random: seededRandom(3) })
+  scheduler.start()
+  await clock.advanceAsync(HOUR)
+  const times = runs.map((r) => r.at)
+  const gaps = times.slice(1).map((t, i) => t - times[i]!)
+  assert.ok(Math.max(...gaps) <= MINUTE * 1.1, `the longest gap between polls is ${Math.max(...gaps)} ms`)
+  assert.ok(Math.min(...gaps) >= 15_000 * 0.9, 'never faster than the fast poll')
+  await scheduler.stop()
+})
+
+test("polls carry jitter, so an office's computers that started together do not poll together", async () => {
+  const offices = [0, 0.25, 0.5, 0.75, 0.999].map((r) => setup({ cadence: {}, random: () => r }))
+  for (const { scheduler } of offices) scheduler.start()
+  await Promise.all(offices.map(({ clock }) => clock.advanceAsync(10 * MINUTE)))
+  const tenth = offices.map(({ runs }) => runs[10]!.at - runs[0]!.at)
+  assert.equal(new Set(tenth).size, offices.length, `the tenth polls all differ: ${tenth.join(', ')}`)
+  assert.ok(Math.max(...tenth) - Math.min(...tenth) >= 0.15 * 10 * 15_000, 'spread over a good part of the interval')
+  for (const { scheduler } of offices) await scheduler.stop()
+})
+
+test('a fixed pollMs keeps the old behaviour: no cadence, no jitter', async () => {
+  const { clock, runs, scheduler } = setup({ random: () => 0.99 })
+  scheduler.start()
+  await clock.advanceAsync(0)
+  const start = clock.now()
+  await clock.advanceAsync(5 * MINUTE)
+  assert.deepEqual(pollTimes(runs, start), [60, 120, 180, 240, 300])
+  await scheduler.stop()
 })
