@@ -47,8 +47,32 @@ export async function writeFileAtomic(
   await syncFolder(folder)
 }
 
-/** Flushes a folder's entries (the rename) to disk; Windows cannot open folders and needs none. */
-async function syncFolder(folder: string): Promise<void> {
+/**
+ * Appends `data` to `file` and flushes it to disk before returning (a new file's folder entry
+ * too). A crash can leave only a prefix of `data` at the end of the file; readers must treat an
+ * unfinished last record as not written.
+ */
+export async function appendFileDurably(
+  file: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const folder = dirname(file)
+  await mkdir(folder, { recursive: true, mode: 0o700 })
+  const handle = await open(file, 'a', options.mode ?? 0o600)
+  let created: boolean
+  try {
+    created = (await handle.stat()).size === 0
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  if (created) await syncFolder(folder)
+}
+
+/** Flushes a folder's entries (a rename, a new or removed file) to disk; Windows cannot open folders and needs none. */
+export async function syncFolder(folder: string): Promise<void> {
   if (process.platform === 'win32') return
   const handle = await open(folder, 'r')
   try {

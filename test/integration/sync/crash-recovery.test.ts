@@ -11,12 +11,13 @@
  */
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { access, readFile, writeFile } from 'node:fs/promises'
+import { access, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { HistoryStore, type HistoryEntry, type HistoryOutcome } from '../../../main/core/history/history-store.js'
+import { loadIndex } from '../../../main/core/sync/local/index-store.js'
 import { changeTrailer, Journal } from '../../../main/core/sync/pass/journal.js'
 import { syncFixture } from '../../support/sync-fixture.js'
 
@@ -58,10 +59,7 @@ test('killed right after the 201: the next run adopts the commit instead of comm
   assert.deepEqual(outcome, { status: 'up-to-date', downloaded: 0, skipped: [] })
   assert.equal(posts(), postsBefore, 'nothing was sent again')
   assert.equal(await f.commitCount(), before + 1, 'no duplicate commit')
-  const index = JSON.parse(await readFile(join(f.stateDir, 'index.json'), 'utf8')) as {
-    base: string
-    files: Record<string, unknown>
-  }
+  const index = await loadIndex(join(f.stateDir, 'index.json'), 'main')
   assert.equal(index.base, landed, 'the index moved to the landed commit')
   assert.ok(index.files['report.txt'], 'and records report.txt')
   const entries = await f.history.list()

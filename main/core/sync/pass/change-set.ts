@@ -45,6 +45,12 @@ export interface ChangeSetOptions {
   racyWindowMs?: number
   /** The clock, for tests. */
   now?: () => number
+  /**
+   * Entries hashed earlier in the same pass (its previous rounds). A file whose size, mtime and
+   * mode still match one is not read again: a first sync of 100,000 files commits in batches,
+   * and every round would otherwise hash again every file not yet committed.
+   */
+  hashedBefore?: ReadonlyMap<string, IndexEntry>
 }
 
 /** A change set with what the engine needs around it. */
@@ -79,7 +85,7 @@ export async function buildChangeSet(
   const trustExecutableBit = options.trustExecutableBit ?? process.platform !== 'win32'
   const prefix = repoFolder(options.pathInRepo ?? '')
 
-  const toHash: { entry: LocalEntry; mode: FileMode; known: IndexEntry | undefined }[] = []
+  const toHash: { entry: LocalEntry; mode: FileMode; known: IndexEntry | undefined; hashed?: IndexEntry }[] = []
   for (const entry of scan.entries.values()) {
     const known = index.files[entry.path]
     const mode =
@@ -89,15 +95,25 @@ export async function buildChangeSet(
       result.skipped.push(tooLarge(entry.path, entry.size, maxFileBytes))
       continue
     }
-    toHash.push({ entry, mode, known })
+    const before = options.hashedBefore?.get(entry.path)
+    // A racy entry (mtimeMs 0, see RACY_WINDOW_MS) never matches: it is read again. A link's text is cheap to hash.
+    const hashed =
+      before &&
+      entry.mode !== 'link' &&
+      before.size === entry.size &&
+      before.mtimeMs === entry.mtimeMs &&
+      before.mode === mode
+        ? before
+        : undefined
+    toHash.push(hashed ? { entry, mode, known, hashed } : { entry, mode, known })
   }
 
   const now = options.now ?? Date.now
   const racyWindowMs = options.racyWindowMs ?? RACY_WINDOW_MS
   const limit = pLimit(options.hashConcurrency ?? 4)
-  const hashOne = async ({ entry, mode, known }: (typeof toHash)[number]): Promise<void> => {
+  const hashOne = async ({ entry, mode, known, hashed }: (typeof toHash)[number]): Promise<void> => {
     const absolutePath = join(scan.root, ...entry.path.split('/'))
-    const hash = await hashEntry(entry, absolutePath)
+    const hash = hashed ?? (await hashEntry(entry, absolutePath))
     if ('skip' in hash) return void result.skipped.push(hash.skip)
     if (entry.mode !== 'link' && hash.size > maxFileBytes)
       return void result.skipped.push(tooLarge(entry.path, hash.size, maxFileBytes))
@@ -118,12 +134,14 @@ export async function buildChangeSet(
 
   const inScope = coveredBy(scan.scope)
   const isProtected = coveredBy(scan.skipped.map((s) => s.path)) ?? (() => false)
-  for (const path of Object.keys(index.files).sort(compare)) {
+  for (const path in index.files) {
     if (scan.entries.has(path) || (inScope && !inScope(path)) || isProtected(path) || options.isIgnored?.(path))
       continue
     result.deletedPaths.push(path)
-    result.deletions.push(toRepoPath(path, prefix))
   }
+  // Sorted once found: sorting every indexed path cost a warm start of 100,000 files ~50 ms.
+  result.deletedPaths.sort(compare)
+  for (const path of result.deletedPaths) result.deletions.push(toRepoPath(path, prefix))
   return result
 }
 

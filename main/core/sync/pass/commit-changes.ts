@@ -157,8 +157,8 @@ export async function commitChanges(ctx: CommitContext, plan: CommitPlan): Promi
       mtimeMs: planned && planned.sha === sent.sha ? planned.mtimeMs : 0,
     }
   }
-  const gone = new Set(deletedLocal)
-  index.files = Object.fromEntries(Object.entries(index.files).filter(([path]) => !gone.has(path)))
+  // In place: rebuilding the record would cost the whole index for every commit (index-store.ts writes only what changed).
+  for (const path of deletedLocal) Reflect.deleteProperty(index.files, path)
   index.base = result.commit
   await ctx.index.save(index)
   // The history learns the outcome before the journal goes: a kill in between leaves the journal,

@@ -52,7 +52,7 @@ import { StagingRecord } from '../remote/staging-record.js'
 import { UnappliedStore } from '../remote/unapplied-store.js'
 import { scanFolder, scanPaths } from '../local/scanner.js'
 import type { SyncPair } from '../pairs/sync-pair.js'
-import type { PairIndex } from '../types.js'
+import type { IndexEntry, PairIndex } from '../types.js'
 
 /** How often a pass starts again after a 409 before it gives up for now. */
 const MAX_STALE_ROUNDS = 5
@@ -70,6 +70,8 @@ export class PairSyncer {
   private readonly unapplied: UnappliedStore
   private readonly unconfirmed: UnconfirmedChanges
   private readonly inside: InsideFolder
+  /** Files hashed by this pass's rounds, so a later round (the next batch) does not read them again. */
+  private readonly hashed = new Map<string, IndexEntry>()
 
   constructor(
     private readonly pair: SyncPair,
@@ -127,10 +129,15 @@ export class PairSyncer {
 
   /** One pass: prepared once, then rounds until one ends it (a 409 or a file changed here starts another). */
   private async pass(options: PassOptions): Promise<SyncOutcome> {
-    const run = await this.prepare(options)
-    for (;;) {
-      const round = await this.round(run)
-      if (round.kind === 'done') return round.outcome
+    try {
+      const run = await this.prepare(options)
+      for (;;) {
+        const round = await this.round(run)
+        if (round.kind === 'done') return round.outcome
+      }
+    } finally {
+      // Kept for one pass's rounds only: between passes the index is the record.
+      this.hashed.clear()
     }
   }
 
@@ -248,7 +255,9 @@ export class PairSyncer {
     const local = await buildChangeSet(scan, run.index, {
       pathInRepo: this.pair.pathInRepo,
       isIgnored: (p) => rules.isIgnored(p, false),
+      hashedBefore: this.hashed,
     })
+    for (const [path, entry] of local.hashed) this.hashed.set(path, entry)
     // The change set's list holds the scan's skips plus its own (too large, changing, unreadable when hashed).
     const skips: PassSkips = { skipped: local.skipped, ...(scan.scope ? { scope: scan.scope } : {}) }
     const verdict = safetyCheck(local, run.index, scan, this.deps.thresholds, {

@@ -85,7 +85,7 @@ export interface Applied {
 
 /** Removes a path from the index (a plain record keyed by path). */
 function forget(index: PairIndex, path: string): void {
-  index.files = Object.fromEntries(Object.entries(index.files).filter(([p]) => p !== path))
+  Reflect.deleteProperty(index.files, path)
 }
 
 /** Whether an error is InsideFolder refusing for `reason` (at `path` itself, when given). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import type { FlushRequest } from '../../../../../../main/core/sync/local/dirty-tracker.js'
-import { FolderWatcher } from '../../../../../../main/core/sync/local/folder-watcher.js'
+import { FolderWatcher, type FolderWatcherOptions } from '../../../../../../main/core/sync/local/folder-watcher.js'
 import { IgnoreRules } from '../../../../../../main/core/sync/local/ignore-rules.js'
 import { scanFolder } from '../../../../../../main/core/sync/local/scanner.js'
 
@@ -17,7 +17,11 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): 
   }
 }
 
-test('the watcher reports created, edited, deleted and renamed files, skips ignored ones, and follows .pailignore changes', async (t) => {
+/** The scenario both watch kinds must get through. */
+async function scenario(
+  t: { after: (fn: () => Promise<void>) => void },
+  kind: Partial<FolderWatcherOptions>,
+): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'pail-watch-'))
   t.after(() => rm(root, { recursive: true, force: true }))
   await writeFile(join(root, 'existing.txt'), 'one')
@@ -32,7 +36,7 @@ test('the watcher reports created, edited, deleted and renamed files, skips igno
     rules,
     onFlush: (request) => flushes.push(request),
     tracker: { quietMs: 300, maxWaitMs: 5000 },
-    awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 },
+    ...kind,
   })
   t.after(() => watcher.close())
   let mark = 0
@@ -105,7 +109,13 @@ test('the watcher reports created, edited, deleted and renamed files, skips igno
   await writeFile(join(root, 'late.txt'), 'late')
   await new Promise((resolve) => setTimeout(resolve, 1000))
   assert.equal(flushes.length, after, 'nothing is reported after close')
-})
+}
+
+test('the watcher reports created, edited, deleted and renamed files, skips ignored ones, and follows .pailignore changes', (t) =>
+  scenario(t, {}))
+
+test('so does chokidar, used for polling and write-finish waits (and off Linux)', (t) =>
+  scenario(t, { awaitWriteFinish: { stabilityThreshold: 200, pollInterval: 50 } }))
 
 test('a save is handed over after the quiet period alone, with no write-finish wait on top', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'pail-watch-'))

@@ -4,7 +4,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
-import { IgnoreRules } from '../../../../../../main/core/sync/local/ignore-rules.js'
+import fc from 'fast-check'
+import ignore from 'ignore'
+import { DEFAULT_IGNORE_PATTERNS, IgnoreRules } from '../../../../../../main/core/sync/local/ignore-rules.js'
 
 async function folder(
   t: { after: (fn: () => Promise<void>) => void },
@@ -179,4 +181,43 @@ test('nested rules agree with git check-ignore on the same patterns', async (t) 
     answers.push(gitSays)
   }
   assert.deepEqual(answers.map(Number), [1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0])
+})
+
+test('the built-in rules, tested on names, answer what the ignore library answers for whole paths', () => {
+  const reference = ignore({ ignorecase: true }).add([...DEFAULT_IGNORE_PATTERNS])
+  const rules = new IgnoreRules('/nowhere')
+  const names = [
+    '.DS_Store',
+    'thumbs.DB',
+    '~$doc.docx',
+    '.~lock.a.odt#',
+    '._x',
+    '.Trash-1000',
+    '.x.swp',
+    '.x.swq',
+    'a~',
+    '#a#',
+    '.#a',
+    'f.PART',
+    'f.tmp',
+    'f.tmp.txt',
+    'desktop.ini',
+    '$RECYCLE.BIN',
+    'report.pdf',
+    'x[1].txt',
+    'a-b',
+    'Icon',
+  ]
+  const name = fc.oneof(
+    fc.constantFrom(...names),
+    fc.stringMatching(/^[a-zA-Z0-9.~$#_\-[\]() ]{1,12}$/).filter((n) => n !== '.' && n !== '..'),
+  )
+  fc.assert(
+    fc.property(fc.array(name, { minLength: 1, maxLength: 3 }), fc.boolean(), (parts, isDirectory) => {
+      const path = parts.join('/')
+      const expected = reference.test(path + (isDirectory ? '/' : '')).ignored || parts.some((p) => p === '.git')
+      assert.equal(rules.isIgnored(path, isDirectory), expected, path)
+    }),
+    { numRuns: 3000 },
+  )
 })

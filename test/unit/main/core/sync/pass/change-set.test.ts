@@ -210,3 +210,27 @@ test('formatBytes', () => {
     '2.5 GB',
   ])
 })
+
+test('a file hashed by an earlier round of the pass is not read again while its stat holds; a racy one is', async (t) => {
+  const root = await folder(t, { 'calm.txt': 'one', 'racy.txt': 'two' })
+  const scan = await scanFolder(root)
+  const first = await buildChangeSet(scan, emptyIndex('main'), settled)
+  const hashedBefore = new Map(first.hashed)
+  hashedBefore.set('racy.txt', { ...hashedBefore.get('racy.txt')!, mtimeMs: 0 })
+  // Same size, same mtime, other bytes: only a read could tell.
+  for (const [path, text] of [
+    ['calm.txt', 'ONE'],
+    ['racy.txt', 'TWO'],
+  ] as const) {
+    const { mtimeMs } = scan.entries.get(path)!
+    await writeFile(join(root, path), text)
+    await utimes(join(root, path), mtimeMs / 1000, mtimeMs / 1000)
+  }
+  const again = await buildChangeSet(await scanFolder(root), emptyIndex('main'), { ...settled, hashedBefore })
+  assert.equal(again.hashed.get('calm.txt')!.sha, hashBlob('one'), 'taken from the earlier round, not read')
+  assert.equal(again.hashed.get('racy.txt')!.sha, hashBlob('TWO'), 'a racy entry is read again')
+  assert.deepEqual(
+    again.uploads.map((u) => u.repoPath),
+    ['calm.txt', 'racy.txt'],
+  )
+})
