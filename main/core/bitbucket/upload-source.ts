@@ -29,6 +29,8 @@ export interface PreparedUpload {
 
 /** Reads are this large: big enough for throughput, small enough that memory stays flat. */
 const READ_CHUNK = 256 * 1024
+/** Read buffers one upload takes in turn (see uploadContent). */
+const READ_BUFFERS = 4
 
 function changed(upload: { repoPath: string }, how: string, cause?: unknown): UploadFileChangedError {
   return new UploadFileChangedError(
@@ -107,16 +109,31 @@ export async function* uploadContent(
   }
   try {
     let position = 0
-    while (position < prepared.size) {
-      // A fresh buffer per chunk: the one yielded is still queued on the socket when the next is read.
-      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, prepared.size - position))
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position).catch((error: unknown) => {
-        throw localError(prepared, error)
-      })
-      if (bytesRead === 0) throw changed(prepared, 'got shorter')
+    // A few buffers taken in turn, not a fresh one per chunk (fresh ones are garbage the GC frees
+    // late: ~64 MiB more RSS and half the speed). Reuse is safe: api-client streams the body
+    // through a 64 KiB byte Readable that undici pauses until the socket drains, so while chunk n
+    // is read ahead, only n − 1 (being yielded) and n − 2 (on the socket) can still be in use.
+    const buffers = Array.from({ length: READ_BUFFERS }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK, prepared.size)))
+    let turn = 0
+    const readAt = (at: number): Promise<Buffer> => {
       // Bytes appended after the size was fixed are never read: the read stops at `size`.
-      const chunk = buffer.subarray(0, bytesRead)
-      position += bytesRead
+      const buffer = buffers[turn++ % READ_BUFFERS]!.subarray(0, Math.min(READ_CHUNK, prepared.size - at))
+      return handle!.read(buffer, 0, buffer.length, at).then(
+        ({ bytesRead }) => buffer.subarray(0, bytesRead),
+        (error: unknown) => {
+          throw localError(prepared, error)
+        },
+      )
+    }
+    // The next chunk is read while this one is hashed and sent.
+    let next: Promise<Buffer> | null = readAt(0)
+    while (next) {
+      const chunk = await next
+      if (chunk.length === 0) throw changed(prepared, 'got shorter')
+      position += chunk.length
+      next = position < prepared.size ? readAt(position) : null
+      // Awaited on the next turn; if the consumer stops first, its failure has nobody to tell.
+      next?.catch(() => undefined)
       hasher.update(chunk)
       yield chunk
     }
