@@ -1,6 +1,7 @@
 /**
  * What every command needs, built from the environment: Pail's home, the provisioning file,
- * Bitbucket's addresses, the secrets file and the auth service.
+ * Bitbucket's addresses, the network (proxy from the environment, trusted CAs), the secrets file
+ * and the auth service.
  */
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
@@ -24,6 +25,7 @@ import {
   provisioningPath,
   type Provisioning,
 } from '../core/config/provisioning.js'
+import { installNetworkOrTell } from '../core/net/network.js'
 import { HomeLocks } from '../core/store/home-locks.js'
 import type { NoticeSink } from '../core/store/json-store.js'
 import { systemClock, type Opener } from '../core/ports.js'
@@ -122,6 +124,10 @@ export async function createCliContext(
   const stores = { locks: HomeLocks.for(home, logger), notices, logger }
   const provisioning = await loadProvisioningOrWarn(provisioningPath(home, env), output)
   const endpoints = resolveEndpoints(provisioning, env)
+  // Every request to Bitbucket from here on: HTTPS_PROXY/HTTP_PROXY/NO_PROXY, and the system's and the admin's CAs.
+  await installNetworkOrTell({ proxy: { kind: 'environment', env }, caFile: provisioning.caFile, logger }, (message) =>
+    output.err(`pail: ${message}\n`),
+  )
   const secrets = new FileSecretStore(join(home, 'secrets.json'), null, stores)
   const auth = new AuthService({
     home,

@@ -3,7 +3,8 @@
  *
  * - the core (`createPailCore`) with the desktop's ports: secrets in safeStorage (a Linux without
  *   keyring asks first), settings through electron-store in Pail's home (the file the CLI and
- *   `pail serve` share), login items, the native folder dialog, the allow-listed link opener;
+ *   `pail serve` share), login items, the native folder dialog, the allow-listed link opener,
+ *   the network (the system's proxy settings resolved by Electron per origin, main/core/net/);
  * - the hardening (main/core/shell/window-policy.ts, applied by hardening.ts) before any window;
  * - IPC: every contract channel, the sender checked (main/electron/ipc/);
  * - the window, made when needed and closed without quitting;
@@ -14,12 +15,13 @@
  *
  * Behaviour lives in main/core; this file only composes and applies.
  */
-import { app, dialog, ipcMain } from 'electron'
+import { app, dialog, ipcMain, session } from 'electron'
 import { join } from 'node:path'
 import { createPailCore, type PailCore } from '../core/app/index.js'
 import { builtPreloadFile, builtRendererDir } from '../core/build-output.js'
 import { pailHome } from '../core/config/pail-home.js'
 import { FileLogger } from '../core/log/logger.js'
+import { installNetworkOrTell } from '../core/net/network.js'
 import { startedAtLogin } from '../core/shell/launch-at-login.js'
 import { HomeLocks } from '../core/store/home-locks.js'
 import { trayIconDir } from '../core/tray-icon-dir.js'
@@ -76,6 +78,12 @@ async function compose(): Promise<Desktop> {
       return picked.canceled ? null : (picked.filePaths[0] ?? null)
     },
     runnerName: 'the Pail app',
+    // The system's proxy settings, PAC included, as Chromium resolves them for each origin.
+    network: ({ caFile }) =>
+      installNetworkOrTell(
+        { proxy: { kind: 'system', resolveProxy: (url) => session.defaultSession.resolveProxy(url) }, caFile, logger },
+        (message) => logger.warn('net.ca-file-unusable', { error: message }),
+      ),
   })
   core = running
 

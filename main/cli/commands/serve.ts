@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createPailCore, type PailCore } from '../../core/app/index.js'
 import { builtRendererDir } from '../../core/build-output.js'
+import { installNetworkOrTell } from '../../core/net/network.js'
 import { CliError, systemOpener, type CliContext } from '../cli-context.js'
 import type { CommandSpec } from '../command.js'
 import { PortInUseError, startServeServer, type RunningServe } from '../serve/serve-server.js'
@@ -71,6 +72,11 @@ async function serve(ctx: CliContext, argv: string[]): Promise<number> {
       launchAtLogin: null,
       staging,
       runnerName: 'pail serve',
+      // The proxy from the environment, as every command; again with the CA file of an imported provisioning.
+      network: ({ caFile }) =>
+        installNetworkOrTell({ proxy: { kind: 'environment', env: ctx.env }, caFile, logger: ctx.logger }, (message) =>
+          ctx.err(`pail: ${message}\n`),
+        ),
     })
     try {
       server = await startServeServer({

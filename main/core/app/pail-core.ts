@@ -13,7 +13,13 @@ import { SignedOutError } from '../auth/token-source.js'
 import { BitbucketError } from '../bitbucket/api-client.js'
 import { USER_PATH } from '../bitbucket/api-paths.js'
 import { resolveEndpoints, type Endpoints } from '../config/endpoints.js'
-import { loadProvisioning, ProvisioningError, provisioningPath, type Provisioning } from '../config/provisioning.js'
+import {
+  caFilePath,
+  loadProvisioning,
+  ProvisioningError,
+  provisioningPath,
+  type Provisioning,
+} from '../config/provisioning.js'
 import { protectHome, type ReadGuard } from '../fs/read-guard.js'
 import { FileLogger, type Logger } from '../log/logger.js'
 import { systemClock, type Clock } from '../ports.js'
@@ -160,6 +166,8 @@ export class CoreState {
       }
     }
     this.endpoints = resolveEndpoints(this.provisioning, env)
+    const caFile = this.provisioning.caFile
+    await this.ports.network?.({ caFile: caFile && caFilePath(caFile, provisioningPath(this.ports.home, env)) })
     this.auth = new AuthService({
       home: this.ports.home,
       secrets: this.secrets,

@@ -85,4 +85,10 @@ export interface PailCorePorts {
   progressIntervalMs?: number
   /** What this process is, in the message another sync runner gets ("the Pail app", "pail serve"). */
   runnerName?: string
+  /**
+   * Installs the network (proxy, trusted CAs) for the provisioning in force, before Bitbucket is
+   * asked anything and again when a provisioning file is imported (main/core/net/network.ts);
+   * `caFile` is absolute. Absent: the process's network stays as the shell installed it.
+   */
+  network?: (settings: { caFile: string | undefined }) => Promise<void>
 }

@@ -2,11 +2,15 @@
  * Bitbucket's OAuth 2.0 token endpoint through oauth4webapi (RFC 6749 mechanics, PKCE), with
  * Bitbucket's own habits handled here: the scope list in `scope` or legacy `scopes`
  * (bitbucket-api.md §1.4), `invalid_request` for a dead refresh token (§1.6), the client secret
- * always sent (§1.3).
+ * always sent (§1.3). Requests go through undici's fetch, so through the one network dispatcher
+ * every Bitbucket request uses (main/core/net/network.ts: proxies, trusted CAs), not through the
+ * runtime's own fetch (Electron's and Node's carry their own undici).
  */
 import * as oauth from 'oauth4webapi'
+import { fetch as undiciFetch } from 'undici'
 import { basicAuthorization } from '../bitbucket/basic-auth.js'
 import type { Endpoints } from '../config/endpoints.js'
+import { describeNetworkError } from '../net/network-errors.js'
 
 export interface ConsumerCredentials {
   key: string
@@ -34,6 +38,8 @@ export class TokenEndpointError extends Error {
     message: string,
     readonly code: string | null = null,
     readonly status: number | null = null,
+    /** The answer's `error_description`, when there is one (never a token). */
+    readonly description: string | null = null,
   ) {
     super(message)
   }
@@ -60,7 +66,7 @@ export class OAuthClient {
   private readonly server: oauth.AuthorizationServer
   private readonly client: oauth.Client
   private readonly auth: oauth.ClientAuth
-  private readonly options: { [oauth.allowInsecureRequests]?: boolean }
+  private readonly options: { [oauth.allowInsecureRequests]?: boolean; [oauth.customFetch]: typeof fetch }
 
   constructor(
     endpoints: Endpoints,
@@ -78,6 +84,8 @@ export class OAuthClient {
     // Plain http only for a loopback Bitbucket (the emulator); Bitbucket Cloud is https.
     this.options = {
       [oauth.allowInsecureRequests]: /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(endpoints.webUrl),
+      // undici's Request/Response are the web's, typed apart from the DOM's; oauth4webapi checks them loosely.
+      [oauth.customFetch]: undiciFetch as unknown as typeof fetch,
     }
   }
 
@@ -186,6 +194,7 @@ function toTokenEndpointError(error: unknown): TokenEndpointError {
       `Bitbucket refused the sign-in (${error.error}${error.error_description ? `: ${error.error_description}` : ''}).`,
       error.error,
       error.status,
+      error.error_description ?? null,
     )
   }
   if (error instanceof oauth.AuthorizationResponseError) {
@@ -216,5 +225,5 @@ function toTokenEndpointError(error: unknown): TokenEndpointError {
       status,
     )
   }
-  return new TokenEndpointError('unavailable', `Pail could not reach Bitbucket to sign in: ${(error as Error).message}`)
+  return new TokenEndpointError('unavailable', describeNetworkError(error, 'to sign in'))
 }

@@ -7,9 +7,13 @@
  * A token goes to the API and nowhere else: an absolute URL (a `next` link, say) on another
  * origin, or a path that normalises to somewhere outside `/2.0/`, is refused before anything is
  * sent (UnsafeRequestError), and the URL checked is the URL sent (issue #7, point 7).
+ *
+ * Requests go through undici's global dispatcher (main/core/net/network.ts: proxies, trusted
+ * CAs) unless a `dispatcher` is given; failures to connect are told by network-errors.ts.
  */
 import { Readable } from 'node:stream'
 import { request, type Dispatcher } from 'undici'
+import { describeNetworkError } from '../net/network-errors.js'
 
 /** Supplies the Authorization header and a second chance after a 401. */
 export interface Authorizer {
@@ -120,10 +124,7 @@ export class ApiClient {
           ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
         })
       } catch (error) {
-        throw new BitbucketError(
-          0,
-          `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-        )
+        throw new BitbucketError(0, describeNetworkError(error))
       }
       if (res.statusCode >= 200 && res.statusCode < 300) {
         await sink(res.body)
@@ -236,10 +237,7 @@ export class ApiClient {
       const failure = sourceFailure as { error: unknown } | null
       if (failure) throw failure.error
       if (signal?.aborted) throw signal.reason
-      throw new BitbucketError(
-        0,
-        `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-      )
+      throw new BitbucketError(0, describeNetworkError(error))
     }
   }
 
@@ -259,10 +257,7 @@ export class ApiClient {
       const body = Buffer.from(await res.body.arrayBuffer())
       return { status: res.statusCode, headers: res.headers, body }
     } catch (error) {
-      throw new BitbucketError(
-        0,
-        `Pail could not reach Bitbucket (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-      )
+      throw new BitbucketError(0, describeNetworkError(error))
     }
   }
 }

@@ -1,11 +1,14 @@
 /**
  * The admin's provisioning file: the OAuth consumer, the callback port and path, the Bitbucket
- * URLs and an optional default repository, so staff never type a key. JSON, looked for at
- * `PAIL_PROVISIONING` or `<pail home>/provisioning.json`.
+ * URLs, an optional default repository and an optional extra CA file (`caFile`: the company's
+ * root certificate where the network inspects TLS), so staff never type a key. JSON, looked for
+ * at `PAIL_PROVISIONING` or `<pail home>/provisioning.json`.
  */
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
+import { readCaFile } from '../net/trusted-certificates.js'
+import { ProvisioningError } from './provisioning-error.js'
 
 export const DEFAULT_CALLBACK_PORT = 31842
 export const DEFAULT_CALLBACK_PATH = '/pail/callback'
@@ -35,13 +38,14 @@ export const provisioningSchema = z
       .object({ workspace: z.string().min(1), slug: z.string().min(1), branch: z.string().min(1).optional() })
       .strict()
       .optional(),
+    /** A PEM file of one or more CA certificates to trust besides the system's; relative to the provisioning file. */
+    caFile: z.string().min(1).optional(),
   })
   .strict()
 
 export type Provisioning = z.infer<typeof provisioningSchema>
 
-/** A provisioning file that exists but cannot be used; the message says which line to fix. */
-export class ProvisioningError extends Error {}
+export { ProvisioningError }
 
 /** Where the provisioning file is looked for. */
 export function provisioningPath(home: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -71,5 +75,15 @@ export async function loadProvisioning(file: string): Promise<Provisioning> {
       `The provisioning file ${file} has a problem at ${where}: ${issue.message}. Ask your admin for a correct copy.`,
     )
   }
-  return parsed.data
+  const provisioning = parsed.data
+  if (provisioning.caFile === undefined) return provisioning
+  // Read now, so a missing or damaged certificate file is told like any other fault of the file.
+  const caFile = caFilePath(provisioning.caFile, file)
+  await readCaFile(caFile)
+  return { ...provisioning, caFile }
+}
+
+/** Where `caFile` is: as written when absolute, else beside the provisioning file `file`. */
+export function caFilePath(caFile: string, file: string): string {
+  return resolve(dirname(file), caFile)
 }
