@@ -16,6 +16,7 @@ import { UploadRequestError } from '../core/upload/manual-upload.js'
 import { PairError } from '../core/sync/pairs/pair-store.js'
 import { CliError, createCliContext, type CliContext, type Output } from './cli-context.js'
 import { asksForHelp, type CommandSpec } from './command.js'
+import { adminCommand } from './commands/admin.js'
 import { gitCredentialCommand } from './commands/git-credential.js'
 import { historyCommand } from './commands/history.js'
 import { loginCommand } from './commands/login.js'
@@ -41,6 +42,7 @@ export const commands: readonly CommandSpec[] = [
   historyCommand,
   serveCommand,
   gitCredentialCommand,
+  adminCommand,
 ]
 
 /** `pail help`: every command, then how to see a command's options. */

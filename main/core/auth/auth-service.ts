@@ -336,7 +336,8 @@ function userFields(user: BitbucketUser): Partial<AccountRecord> {
   }
 }
 
-function staticAuthorizer(header: string): Authorizer {
+/** An Authorizer that always sends `header` and has no second chance after a 401. */
+export function staticAuthorizer(header: string): Authorizer {
   return { header: async () => header, afterUnauthorized: async () => null }
 }
 

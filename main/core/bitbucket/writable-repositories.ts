@@ -5,6 +5,7 @@
  * `role=contributor` (§4.5); a repository access token reaches its one repository only.
  */
 import type { Session } from '../auth/auth-service.js'
+import type { ApiClient } from './api-client.js'
 import {
   branchesPath,
   repositoryPath,
@@ -39,23 +40,38 @@ export async function writableRepositories(
 ): Promise<WorkspaceRepositories[]> {
   const { api } = session
   const account = session.tokens.current
-  let workspaces: string[] = []
+  let workspaces: string[]
   if (only !== null) workspaces = [only]
   else if (account.kind === 'access-token') workspaces = account.resource ? [account.resource.workspace] : []
-  else
-    for await (const access of api.paginate<WorkspaceAccess>(USER_WORKSPACES_PATH))
-      workspaces.push(access.workspace.slug)
+  else workspaces = await workspacesOf(api)
   const single = account.kind === 'access-token' ? (account.resource?.repository ?? null) : null
+  if (single === null) return writableIn(api, workspaces)
+  const result: WorkspaceRepositories[] = []
+  for (const workspace of workspaces)
+    result.push({
+      workspace,
+      repositories: [await api.getJson<RepositoryJson>(repositoryPath({ workspace, repository: single }))],
+    })
+  return result
+}
+
+/** Each of `workspaces` with the repositories the API client's credential may write to (`role=contributor`). */
+export async function writableIn(api: ApiClient, workspaces: readonly string[]): Promise<WorkspaceRepositories[]> {
   const result: WorkspaceRepositories[] = []
   for (const workspace of workspaces) {
     const repositories: RepositoryJson[] = []
-    if (single === null) {
-      const path = workspaceRepositoriesPath(workspace, { role: 'contributor', pagelen: 100, sort: 'slug' })
-      for await (const repo of api.paginate<RepositoryJson>(path)) repositories.push(repo)
-    } else repositories.push(await api.getJson<RepositoryJson>(repositoryPath({ workspace, repository: single })))
+    const path = workspaceRepositoriesPath(workspace, { role: 'contributor', pagelen: 100, sort: 'slug' })
+    for await (const repo of api.paginate<RepositoryJson>(path)) repositories.push(repo)
     result.push({ workspace, repositories })
   }
   return result
+}
+
+/** The slugs of every workspace the API client's credential belongs to (§4.4). */
+export async function workspacesOf(api: ApiClient): Promise<string[]> {
+  const workspaces: string[] = []
+  for await (const access of api.paginate<WorkspaceAccess>(USER_WORKSPACES_PATH)) workspaces.push(access.workspace.slug)
+  return workspaces
 }
 
 /** The names of a repository's branches, by name. */
