@@ -3,8 +3,12 @@
  * (its session comes from the stored sign-in, so no secret passes through the environment)
  * uploads one file with createCommit and prints one JSON line: the commit, what was sent, the
  * idle RSS before the upload and the peak RSS of the whole process life. Alone in its process,
- * so the figures are the client's, not the emulator's.
+ * so the figures are the client's, not the emulator's. When PAIL_BENCH_API_URL is not the
+ * account's API (the discarding endpoint), the same upload path is pointed there: an ApiClient on
+ * that origin with the session's own authorizer.
  */
+import { tokenAuthorizer } from '../../main/core/auth/auth-service.js'
+import { ApiClient } from '../../main/core/bitbucket/api-client.js'
 import { createCommit } from '../../main/core/bitbucket/src-commit.js'
 import { pailAuthService } from './pail-home.js'
 
@@ -18,8 +22,12 @@ const {
 } = process.env
 if (!home || !webUrl || !apiUrl || !file || !repository || !parent) throw new Error('missing PAIL_BENCH_* environment')
 
-const session = await pailAuthService(home, { webUrl, apiUrl }).session()
-if (!session) throw new Error(`no signed-in account in ${home}`)
+const signedIn = await pailAuthService(home, { webUrl, apiUrl }).session()
+if (!signedIn) throw new Error(`no signed-in account in ${home}`)
+const session =
+  apiUrl === signedIn.account.apiUrl
+    ? signedIn
+    : { ...signedIn, api: new ApiClient({ apiUrl, authorizer: tokenAuthorizer(signedIn.tokens) }) }
 // Idle: Node, tsx, Pail's modules and a session, as a tray app holds them between syncs.
 const baselineRssBytes = process.memoryUsage().rss
 const started = performance.now()

@@ -1,12 +1,14 @@
 /**
  * The printed table: one section per benchmark, one row per figure, Pail's value next to each
- * peer's (measured in the same run) and the ratio Pail / peer.
+ * peer's (measured in the same run) and the ratio Pail / peer; the targets each benchmark judges;
+ * and the same as JSON (`--json FILE`, shape BenchJson below, documented in README.md).
  */
 
 /** One figure: Pail's value and each peer's; `null` where a peer has no such figure. */
 export interface Row {
   label: string
-  unit: 'ms' | 'bytes' | 'count'
+  /** `bytes/s` is a throughput: for it alone a ratio above 1× means Pail is better. */
+  unit: 'ms' | 'bytes' | 'count' | 'bytes/s'
   pail: number
   peers: (number | null)[]
 }
@@ -34,8 +36,9 @@ export interface Section {
 
 const MiB = 1024 * 1024
 
-/** A value with its unit: `12.3 s`, `85 ms`, `1.02 GiB`, `140 MiB`, `1,000`. */
+/** A value with its unit: `12.3 s`, `85 ms`, `1.02 GiB`, `140 MiB`, `1,000`, `96 MiB/s`. */
 export function formatValue(value: number, unit: Row['unit']): string {
+  if (unit === 'bytes/s') return `${value / MiB >= 10 ? Math.round(value / MiB) : (value / MiB).toFixed(1)} MiB/s`
   if (unit === 'ms')
     return value >= 10_000
       ? `${(value / 1000).toFixed(1)} s`
@@ -47,11 +50,21 @@ export function formatValue(value: number, unit: Row['unit']): string {
   return value.toLocaleString('en-US')
 }
 
+/** Pail / peer, or null when there is nothing to divide by. */
+export function ratioOf(pail: number, peer: number | null): number | null {
+  return peer === null || peer === 0 ? null : pail / peer
+}
+
 /** Pail / peer, e.g. `0.12×`; `—` when there is nothing to divide by. */
 export function formatRatio(pail: number, peer: number | null): string {
-  if (peer === null || peer === 0) return '—'
-  const ratio = pail / peer
+  const ratio = ratioOf(pail, peer)
+  if (ratio === null) return '—'
   return `${ratio >= 10 ? ratio.toFixed(0) : ratio >= 0.1 ? ratio.toFixed(2) : String(Number(ratio.toPrecision(2)))}×`
+}
+
+/** A target judged on a figure: `{ label, held, figure }` with the figure in words. */
+export function target(label: string, held: boolean, figure: string): Target {
+  return { label, held, figure }
 }
 
 /** Milliseconds per unit of work, for notes: `0.41 ms/file`. */
@@ -82,7 +95,72 @@ export function renderSection(section: Section): string[] {
     `  ${'-'.repeat(line(header).length - 2)}`,
     ...body.map(line),
     ...section.notes.map((note) => `  · ${note}`),
-    ...section.targets.map((target) => `  ${target.held ? 'HELD  ' : 'MISSED'} ${target.label}: ${target.figure}`),
+    ...section.targets.map((t) => `  ${t.held ? 'HELD  ' : 'MISSED'} ${t.label}: ${t.figure}`),
     '',
   ]
+}
+
+/** One row in the JSON: each peer by name, with its value and the ratio Pail / peer (null where none). */
+export interface RowJson {
+  label: string
+  unit: Row['unit']
+  pail: number
+  peers: { peer: string; value: number | null; ratio: number | null }[]
+}
+
+/** One benchmark in the JSON; `error` is set (and rows empty) when its result was wrong or it crashed. */
+export interface SectionJson {
+  /** The benchmark's name in run.ts's list (`burst`, `large-file`, …). */
+  name: string
+  /** Its size in this run (files, MiB, saves… as the list says) and what that counts. */
+  size: number
+  sizeUnit: string
+  durationMs: number
+  title: string | null
+  peers: string[]
+  rows: RowJson[]
+  targets: Target[]
+  notes: string[]
+  error: string | null
+}
+
+/** What `--json FILE` writes (version 1; a change that breaks readers bumps `version`). */
+export interface BenchJson {
+  format: 'pail-bench'
+  version: 1
+  /** `quick`: small sizes, only correctness counts; `full`: the sizes of issue #11. */
+  mode: 'quick' | 'full'
+  startedAt: string
+  durationMs: number
+  environment: { node: string; git: string; cpus: number; memoryBytes: number; platform: string }
+  /** False when any benchmark's result was wrong (the run then exits 1). */
+  ok: boolean
+  benchmarks: SectionJson[]
+  targets: { held: number; missed: number }
+}
+
+/** A section as JSON, with each peer's value and ratio named by peer. */
+export function sectionJson(
+  section: Section,
+  run: { name: string; size: number; sizeUnit: string; durationMs: number },
+): SectionJson {
+  return {
+    ...run,
+    title: section.title,
+    peers: section.peers,
+    rows: section.rows.map((row) => ({
+      // The table indents a row that is part of the one above; the JSON keeps the words only.
+      label: row.label.trim(),
+      unit: row.unit,
+      pail: row.pail,
+      peers: row.peers.map((value, i) => ({
+        peer: section.peers[i] ?? `peer ${i + 1}`,
+        value,
+        ratio: ratioOf(row.pail, value),
+      })),
+    })),
+    targets: section.targets,
+    notes: section.notes,
+    error: null,
+  }
 }

@@ -1,8 +1,8 @@
 /**
- * Benchmark 3: a folder of many small files (20,000 by default). Pail scans it, hashes every file
- * against an empty index (a first sync), then scans again against the index it just built (the
- * steady state: nothing to hash). For scale, git on the same folder: `git add -A` (which also
- * compresses and stores every blob) and then `git status` against its index.
+ * Benchmark 3b, beside case 3 (cold-warm.ts): a folder of many small files (20,000 by default).
+ * Pail scans it, hashes every file against an empty index (a first sync), then scans again
+ * against the index it just built (the steady state: nothing to hash). For scale, git on the same
+ * folder: `git add -A` (which also compresses and stores every blob) and then `git status`.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
@@ -70,7 +70,7 @@ export async function scanBench(ctx: BenchContext, count: number): Promise<Secti
     if (status.stdout.trim() !== '') throw new Error('git status: the folder is not clean after git add -A')
     const n = count.toLocaleString('en-US')
     return {
-      title: `3. Folder of ${n} small files (0.5–4 KiB, ${Math.ceil(count / PER_FOLDER)} folders)`,
+      title: `3b. Scan and hash alone, in the bench process: ${n} small files (0.5–4 KiB, ${Math.ceil(count / PER_FOLDER)} folders)`,
       peers: ['git'],
       rows: [
         { label: 'full scan (walk + stat)', unit: 'ms', pail: first.ms, peers: [null] },

@@ -50,10 +50,15 @@ export interface Measured {
   maxRssBytes: number
 }
 
-/** Starts the emulator in a fresh temporary directory and signs Pail in with client credentials. */
+/** Starts the emulator in a fresh temporary directory (no hourly request budget) and signs Pail in with client credentials. */
 export async function startBench(): Promise<BenchContext> {
   const root = await mkdtemp(join(tmpdir(), 'pail-bench-'))
-  const { server, info } = await startEmulator({ dataDir: join(root, 'emulator') })
+  // Bitbucket's hourly budget per OAuth consumer (1,000 requests) is off: the naive peers spend
+  // more than that in one run (the burst's one POST per file), and the run must finish.
+  const { server, info } = await startEmulator({
+    dataDir: join(root, 'emulator'),
+    settings: { consumerRateLimitPerHour: 0 },
+  })
   const home = join(root, 'home')
   await mkdir(home)
   const auth = pailAuthService(home, info)
@@ -61,6 +66,35 @@ export async function startBench(): Promise<BenchContext> {
   const session = await auth.session()
   if (!session) throw new Error('Pail did not get a session from the client-credentials sign-in')
   return { server, info, root, home, session, ...emulatorClock() }
+}
+
+/**
+ * Another Pail home under the run's directory, signed in with the private consumer's client
+ * credentials: for a benchmark whose sync service or token counts must not see the others' pairs.
+ */
+export async function signedInHome(ctx: BenchContext, name: string): Promise<{ home: string; session: Session }> {
+  const home = join(ctx.root, `home-${name}`)
+  await mkdir(home)
+  const auth = pailAuthService(home, ctx.info)
+  await auth.signInWithClientCredentials(ctx.info.privateConsumer)
+  const session = await auth.session()
+  if (!session) throw new Error(`${name}: Pail did not get a session from the client-credentials sign-in`)
+  return { home, session }
+}
+
+/** Polls `condition` every `everyMs` until it returns a value other than undefined; rejects after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  condition: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs: number; everyMs?: number },
+): Promise<T> {
+  const deadline = performance.now() + options.timeoutMs
+  for (;;) {
+    const value = await condition()
+    if (value !== undefined) return value
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${options.timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 5))
+  }
 }
 
 /**
@@ -197,6 +231,69 @@ export async function requireGnuTime(): Promise<void> {
   }
 }
 
+/** Fails early, with what to do, when a command the peers run is missing. */
+export async function requireCommand(command: string, install: string): Promise<void> {
+  try {
+    await run(command, ['--version'])
+  } catch {
+    throw new Error(`${command} is missing: a peer of the benchmark runs it. Install it (${install}) and run again.`)
+  }
+}
+
+/** What a command printed, besides its wall time and peak RSS. */
+export interface CommandOutput extends Measured {
+  stdout: string
+}
+
+/**
+ * Runs a command under `/usr/bin/time`, so that the peak RSS of it and of every process it
+ * waited for is known; `stdin` is written to its standard input (secrets go there, never into
+ * argv). Rejects on a non-zero exit, with its stderr scrubbed of `secrets`.
+ */
+export async function timedCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; stdin?: string; secrets?: readonly string[] },
+): Promise<CommandOutput> {
+  const secrets = options.secrets ?? []
+  const timeDir = await mkdtemp(join(tmpdir(), 'pail-bench-time-'))
+  const timeFile = join(timeDir, 'rusage')
+  try {
+    const started = performance.now()
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(TIME, ['-f', '%M', '-o', timeFile, command, ...args], {
+          cwd: options.cwd,
+          env: options.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        })
+        const out: Buffer[] = []
+        const err: Buffer[] = []
+        child.stdout.on('data', (c: Buffer) => out.push(c))
+        child.stderr.on('data', (c: Buffer) => err.push(c))
+        child.on('error', reject)
+        child.on('close', (exit) =>
+          resolve({
+            code: exit,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+          }),
+        )
+        // A command that exits without reading its input closes the pipe: not an error here.
+        child.stdin.on('error', () => undefined)
+        child.stdin.end(options.stdin ?? '')
+      },
+    )
+    const ms = performance.now() - started
+    if (code !== 0) throw new Error(`${command} ${args[0]} exited ${code}: ${scrub(stderr, secrets).trim()}`)
+    const kib = Number((await readFile(timeFile, 'utf8')).trim().split('\n').at(-1))
+    if (!Number.isFinite(kib) || kib <= 0) throw new Error(`could not read the peak RSS of ${command} from ${TIME}`)
+    return { ms, maxRssBytes: kib * 1024, stdout: scrub(stdout, secrets) }
+  } finally {
+    await rm(timeDir, { recursive: true, force: true })
+  }
+}
+
 /**
  * Runs git as a user would against the emulator (credential helper answering `x-token-auth`
  * with Pail's OAuth token, as in git-cli.ts), under `/usr/bin/time` so that the peak RSS of git
@@ -205,7 +302,7 @@ export async function requireGnuTime(): Promise<void> {
 export async function timedGit(
   args: readonly string[],
   options: { cwd: string; token: string },
-): Promise<Measured & { stdout: string }> {
+): Promise<CommandOutput> {
   const config: [string, string][] = [
     ['credential.helper', ''],
     ['credential.helper', HELPER],
@@ -226,39 +323,7 @@ export async function timedGit(
     env[`GIT_CONFIG_KEY_${i}`] = key
     env[`GIT_CONFIG_VALUE_${i}`] = value
   })
-  const timeDir = await mkdtemp(join(tmpdir(), 'pail-bench-time-'))
-  const timeFile = join(timeDir, 'rusage')
-  try {
-    const started = performance.now()
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn(TIME, ['-f', '%M', '-o', timeFile, 'git', ...args], {
-          cwd: options.cwd,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
-        const out: Buffer[] = []
-        const err: Buffer[] = []
-        child.stdout.on('data', (c: Buffer) => out.push(c))
-        child.stderr.on('data', (c: Buffer) => err.push(c))
-        child.on('error', reject)
-        child.on('close', (exit) =>
-          resolve({
-            code: exit,
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(err).toString('utf8'),
-          }),
-        )
-      },
-    )
-    const ms = performance.now() - started
-    if (code !== 0) throw new Error(`git ${args[0]} exited ${code}: ${scrub(stderr, [options.token]).trim()}`)
-    const kib = Number((await readFile(timeFile, 'utf8')).trim().split('\n').at(-1))
-    if (!Number.isFinite(kib) || kib <= 0) throw new Error(`could not read git's peak RSS from ${TIME}`)
-    return { ms, maxRssBytes: kib * 1024, stdout: scrub(stdout, [options.token]) }
-  } finally {
-    await rm(timeDir, { recursive: true, force: true })
-  }
+  return timedCommand('git', args, { cwd: options.cwd, env, secrets: [options.token] })
 }
 
 /** Runs git steps one after another: wall times add up, the peak RSS is the largest. */
