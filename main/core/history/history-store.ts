@@ -11,7 +11,7 @@
  * history is a record for people, never a reason to upload or delete anything.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile } from 'node:fs/promises'
+import { mkdir, open, readFile, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { z } from 'zod'
 import { writeFileAtomic } from '../fs/atomic-write.js'
@@ -72,6 +72,13 @@ export class HistoryStore {
   private readonly file: string
   private readonly locks: HomeLocks
   private lines = -1
+  /**
+   * The file as last parsed, and what identified it: every pass asks for unfinished attempts, and
+   * parsing up to 2 × `limit` checked lines each time was most of an idle poll's cost. An append
+   * changes the size, a compaction the inode (atomic rename), so an unchanged identity is an
+   * unchanged file.
+   */
+  private parsed: { identity: string; byId: ReadonlyMap<string, HistoryEntry> } | null = null
 
   constructor(
     home: string,
@@ -127,6 +134,15 @@ export class HistoryStore {
   }
 
   private async readAll(): Promise<Map<string, HistoryEntry>> {
+    let identity = 'absent'
+    try {
+      const info = await stat(this.file, { bigint: true })
+      identity = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+    // A copy: callers may change their map; the entries themselves are never changed in place.
+    if (this.parsed?.identity === identity) return new Map(this.parsed.byId)
     let text = ''
     try {
       text = await readFile(this.file, 'utf8')
@@ -139,9 +155,10 @@ export class HistoryStore {
       const entry = parseLine(line)
       if (!entry) continue
       byId.delete(entry.id)
-      byId.set(entry.id, entry)
+      byId.set(entry.id, Object.freeze(entry))
     }
-    return byId
+    this.parsed = { identity, byId }
+    return new Map(byId)
   }
 
   private append(entry: HistoryEntry): Promise<void> {

@@ -95,3 +95,32 @@ test('after a restart an attempt is finished by its id, and a pair’s unfinishe
   assert.equal((await later.list()).find((e) => e.id === first.id)?.status, 'committed')
   assert.equal(await later.finishById('gone', { status: 'failed' }), null)
 })
+
+test('what another process appends or compacts is seen at once, though an unchanged file is parsed only once', async (t) => {
+  const dir = await home(t)
+  const mine = new HistoryStore(dir, 2)
+  const theirs = new HistoryStore(dir, 2)
+  const first = await mine.start({ ...base, time: 1 })
+  assert.deepEqual(
+    (await mine.list()).map((e) => e.status),
+    ['uploading'],
+  )
+  // Another process (another store on the same file) finishes it: an append.
+  await theirs.finish(first, { status: 'committed', commit: 'abc' })
+  assert.deepEqual(
+    (await mine.list()).map((e) => e.status),
+    ['committed'],
+    'the append is seen',
+  )
+  // Enough entries for the other store to compact (rewrite and rename) the file.
+  for (let time = 2; time <= 6; time++) await theirs.start({ ...base, time })
+  assert.deepEqual(
+    (await mine.list()).map((e) => e.time),
+    (await new HistoryStore(dir, 2).list()).map((e) => e.time),
+    'the compacted file is seen as a fresh reader sees it',
+  )
+  // The list handed out is the caller's to change; the store's own is not.
+  const list = await mine.list()
+  list.length = 0
+  assert.ok((await mine.list()).length > 0)
+})
