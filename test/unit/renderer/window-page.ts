@@ -59,11 +59,8 @@ export type ApiStandIn = (path: string, request: IncomingMessage, response: Serv
 /** Serves out/renderer on 127.0.0.1, and /api/ through `api` when given; its address. Stopped when the test ends. */
 export async function serveBuiltWindow(t: TestContext, api?: ApiStandIn): Promise<string> {
   const files = await snapshotBuiltWindow(builtRendererDir())
-  const responses = new Set<ServerResponse>()
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname
-    responses.add(response)
-    response.on('close', () => responses.delete(response))
     if (api && path.startsWith('/api/') && api(path, request, response)) return
     const body = files.get(path === '/' ? '/index.html' : decodeURIComponent(path))
     // The browser asks for an icon by itself; the window has none.
@@ -75,9 +72,11 @@ export async function serveBuiltWindow(t: TestContext, api?: ApiStandIn): Promis
   t.after(
     () =>
       new Promise((resolve) => {
-        // An event stream stays open: end it, or the server never closes.
-        for (const response of responses) response.destroy()
+        // An event stream stays open, and the browser, still running, may open it again on a
+        // kept-alive connection while the server closes: close every connection, not only the
+        // responses known now, or the server never closes (seen: the file hung in CI).
         server.close(resolve)
+        server.closeAllConnections()
       }),
   )
   const { port } = server.address() as { port: number }
