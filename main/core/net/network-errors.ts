@@ -37,7 +37,8 @@ const UNTRUSTED = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
 
-const CONNECTION_FAILURES = new Set([
+/** Codes of a connection that could not be made (to Bitbucket or to a proxy). */
+export const CONNECTION_FAILURES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',

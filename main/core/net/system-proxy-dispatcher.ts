@@ -11,6 +11,7 @@
 import { Agent, Dispatcher, ProxyAgent } from 'undici'
 import { settle } from './lazy-dispatcher.js'
 import { parseProxyList, type ProxyRoute } from './proxy-list.js'
+import { CONNECTION_FAILURES } from './network-errors.js'
 
 /** How long a proxy answer is reused for an origin: PAC scripts may change it, but not per request. */
 export const PROXY_CACHE_MS = 60_000
@@ -144,13 +145,4 @@ function isUnreachable(error: Error): boolean {
   return [code, cause].some((c) => UNREACHABLE.has(c))
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_PRX_CONN',
-])
+const UNREACHABLE = new Set([...CONNECTION_FAILURES, 'UND_ERR_PRX_CONN'])
