@@ -181,7 +181,7 @@ export async function watchIdleBench(
     ],
     notes: [
       `Pail: a SyncService in a child process (Node + tsx), watching the pair (one inotify watch per folder) and polling the branch at the default cadence (every 15 s for 3 min after a start or a change here, then 30 s, then 60 s), measured after ${settleSeconds} s of settling; passes: ${pail.passes.join(', ')}.`,
-      `CPU from /proc/<pid>/stat (utime + stime) over ${seconds} s after the child was ready; RSS sampled each second from /proc/<pid>/status. Both children load tsx, which is part of both figures.`,
+      `CPU from /proc/<pid>/stat (utime + stime) over ${seconds} s once the child was ready and had settled; RSS sampled each second in that window from /proc/<pid>/status. Both children load tsx, which is part of both figures.`,
     ],
     summary: `watching ${n} files: ${percent(pail.cpuPercent)} CPU, ${formatValue(pail.maxRssBytes, 'bytes')} RSS idle`,
   }
