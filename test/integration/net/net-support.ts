@@ -3,9 +3,10 @@
  * CA and server certificate made with the openssl command, and a TLS front that puts the emulator
  * behind https (bytes piped to its plain listeners; its links use the https addresses).
  */
+import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
@@ -14,6 +15,7 @@ import { createServer as createTlsServer } from 'node:tls'
 import { promisify } from 'node:util'
 import type { RunningEmulator } from '../../emulator/harness.js'
 import { freePort } from '../../support/net.js'
+import type { PailCli } from '../../support/pail-cli.js'
 
 const run = promisify(execFile)
 
@@ -173,4 +175,22 @@ export async function emulatorBehindTls(
   emu.server.webUrl = webUrl
   emu.server.apiUrl = apiUrl
   return { webUrl, apiUrl }
+}
+
+/**
+ * Through the CLI: signs in with the emulator's private consumer (secret on standard input),
+ * pairs a new folder holding one file, and syncs it once: one commit with that file.
+ */
+export async function signInAndSync(t: TestContext, emu: RunningEmulator, cli: PailCli): Promise<void> {
+  const { key, secret } = emu.info.privateConsumer
+  const login = await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })
+  assert.equal(login.code, 0, login.stderr)
+  const folder = await tempDir(t, 'pail-net-folder-')
+  await mkdir(join(folder, 'notes'))
+  await writeFile(join(folder, 'notes', 'plan.txt'), 'plan\n')
+  const paired = await cli.run(['pair', 'add', folder, '--repo', 'pail-demo/handbook', '--path', 'team'])
+  assert.equal(paired.code, 0, paired.stderr)
+  const synced = await cli.run(['sync', '--once'])
+  assert.equal(synced.code, 0, synced.stderr)
+  assert.match(synced.stdout, /committed [0-9a-f]{12} \(1 uploaded, 0 deleted\)/)
 }

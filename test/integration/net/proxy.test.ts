@@ -8,13 +8,13 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import { useEmulator, type RunningEmulator } from '../../emulator/harness.js'
 import { freePort } from '../../support/net.js'
 import { PAIL_BIN, pailCli, type PailCli } from '../../support/pail-cli.js'
-import { startTinyproxy, tempDir, type Tinyproxy } from './net-support.js'
+import { signInAndSync, startTinyproxy, tempDir, type Tinyproxy } from './net-support.js'
 
 /** What the emulator was asked, as a proxy logs it: "GET http://127.0.0.1:1234/2.0/user HTTP/1.1". */
 function emulatorRequests(emu: RunningEmulator, since: number): string[] {
@@ -34,20 +34,6 @@ async function proxyLog(proxy: Tinyproxy, count: number): Promise<string[]> {
     if (lines.length >= count || Date.now() > deadline) return lines
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
-}
-
-async function signInAndSync(t: TestContext, emu: RunningEmulator, cli: PailCli): Promise<void> {
-  const { key, secret } = emu.info.privateConsumer
-  const login = await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })
-  assert.equal(login.code, 0, login.stderr)
-  const folder = await tempDir(t, 'pail-proxy-folder-')
-  await mkdir(join(folder, 'notes'))
-  await writeFile(join(folder, 'notes', 'plan.txt'), 'plan\n')
-  const paired = await cli.run(['pair', 'add', folder, '--repo', 'pail-demo/handbook', '--path', 'team'])
-  assert.equal(paired.code, 0, paired.stderr)
-  const synced = await cli.run(['sync', '--once'])
-  assert.equal(synced.code, 0, synced.stderr)
-  assert.match(synced.stdout, /committed [0-9a-f]{12} \(1 uploaded, 0 deleted\)/)
 }
 
 test('with HTTP_PROXY and HTTPS_PROXY set, every request of a sign-in and a sync goes through tinyproxy', async (t) => {

@@ -6,13 +6,13 @@
  * and through tinyproxy (CONNECT); a CA in the operating system's store is trusted as well.
  */
 import assert from 'node:assert/strict'
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { useEmulator, type RunningEmulator } from '../../emulator/harness.js'
 import { freePort } from '../../support/net.js'
 import { pailCli, type PailCli } from '../../support/pail-cli.js'
-import { emulatorBehindTls, makeTestCa, startTinyproxy, tempDir, type TestCa } from './net-support.js'
+import { emulatorBehindTls, makeTestCa, signInAndSync, startTinyproxy, type TestCa } from './net-support.js'
 
 const UNTRUSTED =
   /^pail: Pail could not reach Bitbucket to sign in securely: the network presents a certificate Pail does not trust — usually your company's network inspecting secure connections \(TLS inspection\)\. Ask your admin for the company's root certificate and to add it to Pail's provisioning file as "caFile" \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)\.\n$/
@@ -29,20 +29,6 @@ async function tlsCli(t: TestContext, emu: RunningEmulator, ca: TestCa, withCa: 
     await writeFile(file, JSON.stringify({ ...provisioning, caFile: 'company-root.pem' }))
   }
   return cli
-}
-
-async function signInAndSync(t: TestContext, emu: RunningEmulator, cli: PailCli): Promise<void> {
-  const { key, secret } = emu.info.privateConsumer
-  const login = await cli.run(['login', '--client-credentials', '--key', key, '--secret'], { input: `${secret}\n` })
-  assert.equal(login.code, 0, login.stderr)
-  const folder = await tempDir(t, 'pail-tls-folder-')
-  await mkdir(join(folder, 'notes'))
-  await writeFile(join(folder, 'notes', 'plan.txt'), 'plan\n')
-  const paired = await cli.run(['pair', 'add', folder, '--repo', 'pail-demo/handbook', '--path', 'team'])
-  assert.equal(paired.code, 0, paired.stderr)
-  const synced = await cli.run(['sync', '--once'])
-  assert.equal(synced.code, 0, synced.stderr)
-  assert.match(synced.stdout, /committed [0-9a-f]{12} \(1 uploaded, 0 deleted\)/)
 }
 
 test("without the company's CA, signing in fails with the plain sentence, not the bare code", async (t) => {
