@@ -77,6 +77,8 @@ export async function syncFixture(
     emptyRepository?: boolean
     /** The pair's branch (default main); it need not exist. */
     branch?: string
+    /** False: passes read other people's changes over the REST API only (tests of that path). */
+    readBranchOverGit?: boolean
   } = {},
 ): Promise<SyncFixture> {
   const emu = await useEmulator(t, options.settings ?? {})
@@ -107,7 +109,14 @@ export async function syncFixture(
     stateDir,
     gitDir,
     syncOnce: (opts = {}, deps = {}) =>
-      new PairSyncer(pair, { session, history, stateDir, device: 'test-pc', ...deps }).syncOnce(opts),
+      new PairSyncer(pair, {
+        session,
+        history,
+        stateDir,
+        device: 'test-pc',
+        ...(options.readBranchOverGit === false ? { readBranchOverGit: false } : {}),
+        ...deps,
+      }).syncOnce(opts),
     answer: (resolution) => new HoldStore(stateDir).resolve(resolution),
     async remoteTree() {
       const clone = join(root, `clone-${++clones}`)

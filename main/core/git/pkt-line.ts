@@ -42,3 +42,53 @@ export function pktLine(text: string): Buffer {
 
 export const FLUSH = Buffer.from('0000', 'latin1')
 export const DELIM = Buffer.from('0001', 'latin1')
+
+/** A packet as it arrives in a stream: its payload bytes, or one of the special packets. */
+export type RawPacket = Buffer | { special: 'flush' | 'delim' | 'response-end' }
+
+/**
+ * Reads packets from a stream without holding more than one packet (at most 65,520 bytes) beyond
+ * what arrived: a packfile of any size passes through. Throws PktLineError where the bytes are not
+ * pkt-lines, and when the stream ends inside a packet.
+ */
+export async function* readPktLines(source: AsyncIterable<Uint8Array>): AsyncGenerator<RawPacket> {
+  // Chunks not yet consumed, joined only once a whole packet is there (small chunks stay linear).
+  let parts: Buffer[] = []
+  let buffered = 0
+  /** The first `n` buffered bytes as one buffer (without consuming them). */
+  const peek = (n: number): Buffer => {
+    if (parts[0]!.length < n) parts = [Buffer.concat(parts)]
+    return parts[0]!.subarray(0, n)
+  }
+  const consume = (n: number): void => {
+    parts[0] = parts[0]!.subarray(n)
+    if (parts[0].length === 0) parts.shift()
+    buffered -= n
+  }
+  /** The length of the packet whose header was read and whose bytes are not all here yet. */
+  let need = 4
+  for await (const chunk of source) {
+    parts.push(Buffer.from(chunk))
+    buffered += chunk.length
+    while (buffered >= need) {
+      need = 4
+      const head = peek(4).toString('latin1')
+      if (!/^[0-9a-f]{4}$/.test(head)) throw new PktLineError('Not a git answer: unexpected bytes in a packet stream.')
+      const length = parseInt(head, 16)
+      if (length < 4) {
+        if (length === 3) throw new PktLineError('Not a git answer: a packet of length 3.')
+        consume(4)
+        yield { special: SPECIAL[length as 0 | 1 | 2] }
+        continue
+      }
+      if (buffered < length) {
+        need = length
+        break
+      }
+      const payload = Buffer.from(peek(length).subarray(4))
+      consume(length)
+      yield payload
+    }
+  }
+  if (buffered > 0) throw new PktLineError('The git answer was cut off.')
+}

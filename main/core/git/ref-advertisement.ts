@@ -21,7 +21,7 @@ import type { RepoRef } from '../bitbucket/api-paths.js'
 import { DELIM, FLUSH, parsePktLines, pktLine, PktLineError, type Packet } from './pkt-line.js'
 
 /** Why git could not say where a branch is; the caller asks the REST API instead. */
-export type UnavailableReason = 'unreachable' | 'refused' | 'not-git' | 'branch-name'
+export type UnavailableReason = 'unreachable' | 'refused' | 'not-git' | 'branch-name' | 'too-large'
 
 /** Git could not answer (the message is plain words, for the log). */
 export class GitRefsUnavailable extends Error {
@@ -67,6 +67,12 @@ function usableBranchName(branch: string): boolean {
   )
 }
 
+/** The repository's git URL on the web host (bitbucket-api.md §6): `{webUrl}/{ws}/{slug}.git`. */
+export function gitUrlOf(webUrl: string, ref: RepoRef): string {
+  assertRepositoryRef(ref)
+  return `${webUrl.replace(/\/+$/, '')}/${encodeURIComponent(ref.workspace)}/${encodeURIComponent(ref.repository)}.git`
+}
+
 /** Reads branch tips from git's ref advertisement. */
 export class RefAdvertisement {
   constructor(private readonly options: RefAdvertisementOptions) {}
@@ -80,7 +86,7 @@ export class RefAdvertisement {
     assertRepositoryRef(ref)
     if (!usableBranchName(branch))
       throw new GitRefsUnavailable('branch-name', `The branch name “${branch}” cannot be asked for over git.`)
-    const base = `${this.options.webUrl.replace(/\/+$/, '')}/${encodeURIComponent(ref.workspace)}/${encodeURIComponent(ref.repository)}.git`
+    const base = gitUrlOf(this.options.webUrl, ref)
     const v2 = this.options.protocolV2 ?? true
     const name = `refs/heads/${branch}`
     let authorization = await this.options.authorizer.header()

@@ -29,6 +29,7 @@ await new PairSyncer(pair, {
   history: new HistoryStore(home),
   stateDir: join(home, 'pairs', pair.id),
   device: 'crash-pc',
+  ...(process.env.PAIL_READ_OVER_GIT === 'no' ? { readBranchOverGit: false } : {}),
   ...(process.env.PAIL_CRASH_AT === 'never'
     ? {}
     : {

@@ -31,8 +31,9 @@ async function robinAddsBigFile(f: SyncFixture): Promise<void> {
   await f.emu.control('POST', '/commit', { files: { 'docs/big.txt': BIG } })
 }
 
+// These two are about the REST API's downloads (where git cannot answer, files come that way).
 test('a download cut off mid-body: the pass fails plainly, no temporary file stays, the next pass brings it', async (t) => {
-  const f = await syncFixture(t)
+  const f = await syncFixture(t, { readBranchOverGit: false })
   await f.syncOnce()
   await robinAddsBigFile(f)
   await f.emu.control('POST', '/faults', {
@@ -53,7 +54,7 @@ test('a download cut off mid-body: the pass fails plainly, no temporary file sta
 })
 
 test('killed mid-download: the next pass removes the temporary file the killed one left', async (t) => {
-  const f = await syncFixture(t)
+  const f = await syncFixture(t, { readBranchOverGit: false })
   await f.syncOnce()
   await robinAddsBigFile(f)
   // The download's body request never answers: the child sits with its temporary file open.
@@ -74,6 +75,7 @@ test('killed mid-download: the next pass removes the temporary file the killed o
         PAIL_API_URL: f.emu.info.apiUrl,
         PAIL_PAIR: f.pair.id,
         PAIL_CRASH_AT: 'never',
+        PAIL_READ_OVER_GIT: 'no',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },

@@ -13,6 +13,7 @@ import { JsonSettingsStore } from '../../../main/core/settings/settings-store.js
 import { PairStore } from '../../../main/core/sync/pairs/pair-store.js'
 import { SyncService } from '../../../main/core/sync/service/sync-service.js'
 import type { RequestLogEntry } from '../../emulator/context.js'
+import { silentLogger } from '../../../main/core/log/logger.js'
 import { syncFixture, type SyncFixture } from '../../support/sync-fixture.js'
 
 /** The API requests logged since `since`, as `METHOD /path` with SHAs and queries folded. */
@@ -93,3 +94,91 @@ test("the sync service's commits cost one REST API request each: the repository'
     'POST /2.0/repositories/pail-demo/handbook/src 201',
   ])
 })
+
+/** The git requests logged since `since`, as `METHOD /path` without the query. */
+function gitRequests(f: SyncFixture, since: number): string[] {
+  return f.emu.server.requestLog
+    .filter((r: RequestLogEntry) => r.at >= since && r.kind === 'git')
+    .map((r) => `${r.method} ${r.path.split('?')[0]!}`)
+}
+
+test("a teammate's changes come in through git: no REST API request, the mirror fetches only what is new", async (t) => {
+  const f = await syncFixture(t)
+  // The first sync brings the branch's files in through one shallow fetch.
+  const first = Date.now()
+  const start = await f.syncOnce()
+  assert.ok(start.status !== 'held' && start.downloaded > 0, 'the branch has files to bring in')
+  assert.deepEqual(apiRequests(f, first), [], 'a first sync reads the branch through git')
+  await f.assertInSync()
+  for (const round of [1, 2, 3]) {
+    await f.emu.control('POST', '/commit', {
+      files: { [`robin-${round}.txt`]: `Robin's note ${round}\n`, 'shared/plan.txt': `plan v${round}\n` },
+    })
+    await f.emu.control('POST', '/commit', { files: { [`sam-${round}.bin`]: 'x'.repeat(200_000 + round) } })
+    const since = Date.now()
+    const fetches: Record<string, unknown>[] = []
+    const logger = {
+      ...silentLogger,
+      info: (event: string, fields?: Record<string, unknown>) =>
+        void (event === 'sync.git-fetch' && fetches.push(fields!)),
+    }
+    const outcome = await f.syncOnce({}, { logger })
+    assert.equal(outcome.status, 'up-to-date')
+    // Two commits, their two root trees, shared/ and three blobs: what is new, not the repository.
+    assert.deepEqual(
+      fetches.map((x) => [x.kind, x.objects]),
+      [['incremental', 8]],
+      `round ${round}: one fetch of the new objects`,
+    )
+    assert.equal(outcome.downloaded, 3, `round ${round}: the three changed files came in`)
+    assert.deepEqual(apiRequests(f, since), [], `round ${round}: no REST API request`)
+    assert.ok(gitRequests(f, since).includes('POST /pail-demo/handbook.git/git-upload-pack'))
+    await f.assertInSync()
+  }
+  // Removals come in too, and nothing is fetched again for a branch that did not move.
+  await f.emu.control('POST', '/commit', { deletions: ['robin-1.txt', 'shared/plan.txt'] })
+  const since = Date.now()
+  await f.syncOnce()
+  await f.assertInSync()
+  assert.deepEqual(apiRequests(f, since), [])
+})
+
+/** Ways a fetch fails: refused, or cut off in the middle of its pack. */
+const FETCH_FAULTS = [
+  { how: 'refused', fault: { kind: 'status', status: 403, count: 5 } },
+  { how: 'cut off mid-pack', fault: { kind: 'cut', afterBytes: 300, count: 1 } },
+] as const
+
+for (const { how, fault } of FETCH_FAULTS)
+  test(`where git's fetch is ${how}, the REST API brings the change in as before`, async (t) => {
+    const f = await syncFixture(t)
+    await f.syncOnce()
+    await f.emu.control('POST', '/commit', { files: { 'robin.txt': 'Robin\n' } })
+    // The ref advertisement still answers (GET info/refs, ls-refs); the fetch itself fails.
+    await f.emu.control('POST', '/faults', {
+      ...fault,
+      method: 'POST',
+      server: 'web',
+      pattern: 'git-upload-pack',
+      skip: 1,
+    })
+    const since = Date.now()
+    const outcome = await f.syncOnce()
+    assert.equal(outcome.status !== 'held' && outcome.downloaded, 1)
+    await f.assertInSync()
+    assert.deepEqual(
+      await f.localTree().then((t) => [...t.keys()].filter((p) => p.endsWith('.tmp'))),
+      [],
+      'nothing left behind',
+    )
+    const requests = apiRequests(f, since)
+    t.diagnostic(`REST fallback: ${requests.join(', ')}`)
+    assert.ok(
+      requests.some((r) => r.includes('/diffstat/')),
+      'the diffstat answered instead of git',
+    )
+    assert.ok(
+      requests.some((r) => r.includes('/src/<sha>/robin.txt')),
+      'the file came over the REST API',
+    )
+  })

@@ -48,14 +48,23 @@ export interface PositionInput {
   tips?: BranchTipReader
   /** Told of each commit walked on the way back to the last synced one (their messages carry trailers). */
   onCommit?: (commit: WalkedCommit) => void
+  /** Reads a commit of the walk back from `tip` (through git: git-branch-reader.ts); the REST API when absent. */
+  readCommit?: CommitReader
 }
+
+/** Reads one commit of the walk back from `tip`. */
+export type CommitReader = (tip: string, sha: string) => Promise<WalkedCommit>
 
 /** Where the branch stands (see the module comment). */
 export async function branchPosition(input: PositionInput): Promise<Position> {
   const { api, ref, pair, index, hold, logger } = input
   const tip = await (input.tips ?? ((r, branch) => branchTip(api, r, branch)))(ref, pair.branch)
   if (tip !== null) {
-    if (index.base === null || tip === index.base || (await descendsFrom(api, ref, tip, index.base, input.onCommit)))
+    if (
+      index.base === null ||
+      tip === index.base ||
+      (await descendsFrom(api, ref, tip, index.base, input.onCommit, input.readCommit))
+    )
       return { kind: 'ok', tip, creates: false }
     logger.warn('sync.branch-rewritten', { pair: pair.id, tip, base: index.base })
     return { kind: 'ok', tip, creates: false, fresh: true }
@@ -83,7 +92,7 @@ export interface WalkedCommit {
 
 /**
  * Whether `ancestor` is in the history of `tip`: a walk over the parents (merges too), usually one
- * request per commit other people made since the last sync. Past MAX_ANCESTRY_WALK commits it
+ * commit read per commit other people made since the last sync (from git's mirror, or one REST request each). Past MAX_ANCESTRY_WALK commits it
  * answers no, and the pass compares afresh (extra conflict copies at worst, never a lost version).
  */
 export async function descendsFrom(
@@ -92,12 +101,13 @@ export async function descendsFrom(
   tip: string,
   ancestor: string,
   onCommit?: (commit: WalkedCommit) => void,
+  readCommit: CommitReader = (_tip, sha) => api.getJson<WalkedCommit>(`${repoBase(ref)}/commit/${sha}`),
 ): Promise<boolean> {
   const queue = [tip]
   const seen = new Set(queue)
   for (let walked = 0; queue.length > 0 && walked < MAX_ANCESTRY_WALK; walked++) {
     const sha = queue.shift()!
-    const commit = await api.getJson<WalkedCommit>(`${repoBase(ref)}/commit/${sha}`)
+    const commit = await readCommit(tip, sha)
     onCommit?.(commit)
     for (const { hash } of commit.parents) {
       if (hash === ancestor) return true

@@ -48,6 +48,7 @@ import { UnconfirmedChanges } from './unconfirmed-changes.js'
 import { reconcile } from './reconcile.js'
 import { branchChangesSince, type RepoRef } from '../remote/remote-tree.js'
 import { branchTipsOf } from '../remote/branch-tips.js'
+import { gitReaderOf, type GitBranchReader } from '../remote/git-branch-reader.js'
 import { StagingRecord } from '../remote/staging-record.js'
 import { UnappliedStore } from '../remote/unapplied-store.js'
 import { scanFolder, scanPaths } from '../local/scanner.js'
@@ -70,6 +71,8 @@ export class PairSyncer {
   private readonly unapplied: UnappliedStore
   private readonly unconfirmed: UnconfirmedChanges
   private readonly inside: InsideFolder
+  /** Other people's changes read through git (the pair's mirror), the REST API where git cannot. */
+  private readonly git: GitBranchReader | null
   /** Files hashed by this pass's rounds, so a later round (the next batch) does not read them again. */
   private readonly hashed = new Map<string, IndexEntry>()
 
@@ -85,6 +88,7 @@ export class PairSyncer {
     this.unapplied = new UnappliedStore(deps.stateDir, deps.logger)
     this.unconfirmed = new UnconfirmedChanges(deps.stateDir, deps.logger)
     this.inside = new InsideFolder(pair.folder)
+    this.git = deps.readBranchOverGit === false ? null : gitReaderOf(deps.session, pair, deps.stateDir, this.log)
   }
 
   private get log(): Logger {
@@ -138,6 +142,7 @@ export class PairSyncer {
     } finally {
       // Kept for one pass's rounds only: between passes the index is the record.
       this.hashed.clear()
+      await this.git?.endPass()
     }
   }
 
@@ -229,6 +234,7 @@ export class PairSyncer {
       logger: this.log,
       // Through git: a pass that finds the branch where it was costs no REST API request.
       tips: branchTipsOf(this.deps.session).tip,
+      ...(this.git ? { readCommit: this.git.commit } : {}),
       ...(run.late.watch ? { onCommit: run.late.watch } : {}),
     })
     await run.late.settle()
@@ -304,6 +310,7 @@ export class PairSyncer {
       unapplied: run.unapplied,
       prefix: this.pair.pathInRepo,
       logger: this.log,
+      ...(this.git ? { git: this.git } : {}),
     })
     if (state.broughtInAt !== tip) {
       state.broughtIn.clear()
@@ -326,6 +333,7 @@ export class PairSyncer {
         inside: this.inside,
         staging,
         logger: this.log,
+        ...(this.git ? { source: this.git.blob } : {}),
       })
     } finally {
       await staging.finish()

@@ -38,6 +38,11 @@ export interface PairSyncDeps {
   afterCommitLanded?: (commit: string) => Promise<void>
   /** Told the bytes of each commit as they are sent (the window's progress). */
   onCommitProgress?: (progress: CommitProgress) => void
+  /**
+   * Read other people's changes through git (default), the REST API only where git cannot; false:
+   * the REST API always (tests of that path).
+   */
+  readBranchOverGit?: boolean
 }
 
 /** What a pass looked at and did not sync: a full scan's skips, or a partial scan's within `scope`. */

@@ -24,6 +24,7 @@ import {
   removeLocal,
   stageDownload,
   stagedLinkLeavesFolder,
+  type DownloadTarget,
   type StagedFile,
 } from './remote-download.js'
 import type { RepoRef } from './remote-tree.js'
@@ -46,6 +47,8 @@ export interface ApplyInput {
   inside: InsideFolder
   staging: StagingRun
   logger?: Logger
+  /** Where the branch's files are read when not from the REST API (git-branch-reader.ts). */
+  source?: DownloadTarget['source']
 }
 
 /**
@@ -140,7 +143,16 @@ export async function applyRemote(input: ApplyInput): Promise<Applied> {
     else throw error
   }
   const stage = (repoPath: string, localPath: string): Promise<StagedFile> =>
-    stageDownload({ api, ref, commit: tip!, repoPath, localPath, inside, staging })
+    stageDownload({
+      api,
+      ref,
+      commit: tip!,
+      repoPath,
+      localPath,
+      inside,
+      staging,
+      ...(input.source ? { source: input.source } : {}),
+    })
 
   /**
    * A folder here has the name of a file the branch changed (a file replaced by a folder on one

@@ -12,8 +12,6 @@
 import type { FileHandle } from 'node:fs/promises'
 import { lstat, readlink } from 'node:fs/promises'
 import { dirname, relative, resolve, sep } from 'node:path'
-import { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { BitbucketError, type ApiClient } from '../../bitbucket/api-client.js'
 import { encodePath, repoBase, type RepoRef } from '../../bitbucket/api-paths.js'
 import { OutsideFolderError, type InsideFolder } from '../../fs/inside-folder.js'
@@ -46,6 +44,18 @@ export interface StagedFile {
   run: StagingRun
 }
 
+/**
+ * A file's bytes at a commit, from wherever they are read: the REST API (`format=meta`, then the
+ * raw file) or the pair's git mirror (git-branch-reader.ts). `size` comes before the bytes: the
+ * hasher refuses any other count.
+ */
+export interface BlobSource {
+  size: number
+  mode: FileMode
+  /** Hands the bytes to `write`, chunk by chunk, waiting for each. */
+  read(write: (chunk: Buffer) => Promise<void>): Promise<void>
+}
+
 /** Where a download comes from and goes to. */
 export interface DownloadTarget {
   api: ApiClient
@@ -56,6 +66,22 @@ export interface DownloadTarget {
   localPath: string
   inside: InsideFolder
   staging: StagingRun
+  /** Where the bytes come from when not from the REST API (null there: the REST API). */
+  source?: (commit: string, repoPath: string) => Promise<BlobSource | null>
+}
+
+/** The file through the REST API: its size and mode from `format=meta`, then its bytes. */
+async function restSource(target: DownloadTarget): Promise<BlobSource> {
+  const url = `${repoBase(target.ref)}/src/${target.commit}/${encodePath(target.repoPath)}`
+  const meta = await target.api.getJson<Meta>(`${url}?format=meta`)
+  return {
+    size: meta.size,
+    mode: modeOf(meta.attributes),
+    read: (write) =>
+      target.api.download(url, async (body) => {
+        for await (const chunk of body as AsyncIterable<Buffer>) await write(chunk)
+      }),
+  }
 }
 
 /** The message of a download that did not arrive whole (a dropped connection, a short body). */
@@ -70,10 +96,9 @@ function cutOff(localPath: string, cause: unknown): BitbucketError {
 
 /** Downloads `repoPath` at `commit` into a temporary file beside its target. */
 export async function stageDownload(target: DownloadTarget): Promise<StagedFile> {
-  const { api, inside, localPath } = target
-  const url = `${repoBase(target.ref)}/src/${target.commit}/${encodePath(target.repoPath)}`
-  const meta = await api.getJson<Meta>(`${url}?format=meta`)
-  const mode = modeOf(meta.attributes)
+  const { inside, localPath } = target
+  const source = (await target.source?.(target.commit, target.repoPath)) ?? (await restSource(target))
+  const { mode } = source
   // Recorded before the file exists, so a kill from here on leaves a name the next pass removes.
   const tempPath = await target.staging.tempFor(localPath)
   let handle: FileHandle | null = null
@@ -85,25 +110,14 @@ export async function stageDownload(target: DownloadTarget): Promise<StagedFile>
       target.staging.made(tempPath)
     }
     const file = handle
-    // Git's header carries the size before the content: `format=meta` gave it, and the hasher
+    // Git's header carries the size before the content: the source gave it, and the hasher
     // refuses to finish on any other count of bytes.
-    const hasher = new GitBlobHasher(meta.size)
+    const hasher = new GitBlobHasher(source.size)
     const chunks: Buffer[] = []
-    await api.download(url, async (body) => {
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          try {
-            hasher.update(chunk)
-          } catch (error) {
-            return done(error as Error)
-          }
-          if (mode === 'link') chunks.push(chunk)
-          done(null, chunk)
-        },
-      })
-      await pipeline(body, counter, async (source: AsyncIterable<Buffer>) => {
-        for await (const chunk of source) await file?.write(chunk)
-      })
+    await source.read(async (chunk) => {
+      hasher.update(chunk)
+      if (mode === 'link') chunks.push(chunk)
+      await file?.write(chunk)
     })
     let sha: string
     try {
@@ -120,7 +134,7 @@ export async function stageDownload(target: DownloadTarget): Promise<StagedFile>
       handle = null
     }
     const linkTarget = mode === 'link' ? Buffer.concat(chunks).toString('utf8') : null
-    return { tempPath, sha, size: meta.size, mode, linkTarget, run: target.staging }
+    return { tempPath, sha, size: source.size, mode, linkTarget, run: target.staging }
   } catch (error) {
     await handle?.close().catch(() => undefined)
     await target.staging.drop(tempPath).catch(() => undefined)

@@ -46,7 +46,7 @@ export async function commitExists(api: ApiClient, ref: RepoRef, commit: string)
 }
 
 /** Keeps a repository path that may become a local path under `prefix`; logs one that is refused. */
-function usable(path: string, prefix: string, log: Logger): boolean {
+export function usable(path: string, prefix: string, log: Logger): boolean {
   const verdict = judgeRemotePath(path, prefix)
   if (verdict === 'use') return true
   if (verdict !== 'outside') log.warn('sync.remote-path-refused', { path, reason: verdict.refused })
@@ -149,15 +149,22 @@ export async function branchChangesSince(input: {
   unapplied: ReadonlyMap<string, RemoteChange>
   prefix: string
   logger?: Logger
+  /** Reads the branch through git first (git-branch-reader.ts); null from it: the REST API answers. */
+  git?: {
+    changes(base: string, tip: string, prefix: string): Promise<Map<string, RemoteChange> | null>
+    files(tip: string, prefix: string): Promise<Set<string> | null>
+  }
 }): Promise<Map<string, RemoteChange>> {
-  const { api, ref, base, tip, prefix, logger } = input
+  const { api, ref, base, tip, prefix, logger, git } = input
   if (tip === null) return new Map()
   if (base === null) {
-    const files = await listFiles(api, ref, tip, prefix, logger)
-    return new Map([...files.keys()].map((path) => [path, 'added' as const]))
+    const paths = (await git?.files(tip, prefix)) ?? (await listFiles(api, ref, tip, prefix, logger)).keys()
+    return new Map([...paths].map((path) => [path, 'added' as const]))
   }
   const changes =
-    tip === base ? new Map<string, RemoteChange>() : await remoteChanges(api, ref, base, tip, prefix, logger)
+    tip === base
+      ? new Map<string, RemoteChange>()
+      : ((await git?.changes(base, tip, prefix)) ?? (await remoteChanges(api, ref, base, tip, prefix, logger)))
   for (const [path, change] of input.unapplied) if (!changes.has(path)) changes.set(path, change)
   return changes
 }

@@ -58,6 +58,8 @@ export interface SyncServiceDeps {
   onPassStarted?: (pair: SyncPair) => void
   /** Told a pass's commit bytes as they are sent. */
   onCommitProgress?: (pair: SyncPair, progress: CommitProgress) => void
+  /** False: read other people's changes over the REST API only (PairSyncDeps.readBranchOverGit; tests of that path). */
+  readBranchOverGit?: boolean
   /** What this process is, for the message a second sync runner gets: "pail sync", "the Pail app". */
   runner?: string
   /** Watch mode's clock and timers, and the jitter's randomness (tests). */
@@ -245,6 +247,7 @@ export class SyncService {
         logger: this.log,
         ...(template ? { messageTemplate: template } : {}),
         ...(onProgress ? { onCommitProgress: (progress: CommitProgress) => onProgress(pair, progress) } : {}),
+        ...(this.deps.readBranchOverGit === false ? { readBranchOverGit: false } : {}),
       })
       const outcome = await syncer.syncOnce(options)
       if (outcome.status === 'held')
