@@ -20,7 +20,7 @@ import {
   newBoundary,
   type Part,
 } from './multipart-body.js'
-import { prepareUpload, uploadContent, type PreparedUpload } from './upload-source.js'
+import { prepareUpload, uploadContent, uploadHasher, type PreparedUpload } from './upload-source.js'
 import { srcCommitPath } from './api-paths.js'
 import { processReadGuard, type ReadGuard } from '../fs/read-guard.js'
 
@@ -160,7 +160,7 @@ async function* withProgress(
 async function prepareAttempt(request: CommitRequest, guard: ReadGuard): Promise<Attempt> {
   const prepared: PreparedUpload[] = []
   for (const upload of request.uploads) prepared.push(await prepareUpload(upload, guard))
-  const hashers = prepared.map((p) => new GitBlobHasher(p.size))
+  const hashers = prepared.map(uploadHasher)
   const state: ProgressState = { path: null, changed: false, filesDone: 0, filesTotal: prepared.length }
   const parts = partsOf(request, prepared, hashers, guard, (path) => {
     // A file's part ends with track(null): all its bytes are in the body.
@@ -250,12 +250,15 @@ export async function createCommit(deps: CommitDeps, request: CommitRequest): Pr
       201,
       'Bitbucket accepted the commit but did not say which commit it made. Pail will compare with the branch as it is now.',
     )
-  const sent = latest.prepared.map((p, i) => ({
-    repoPath: p.repoPath,
-    sha: latest.hashers[i]!.digest(),
-    size: p.size,
-    mode: p.mode,
-  }))
+  const attempt = latest
+  const sent = await Promise.all(
+    attempt.prepared.map(async (p, i) => ({
+      repoPath: p.repoPath,
+      sha: await attempt.hashers[i]!.finish(),
+      size: p.size,
+      mode: p.mode,
+    })),
+  )
   log.info('commit.created', {
     ...target,
     commit,

@@ -13,7 +13,8 @@
 import { lstat, open, readlink, stat, type FileHandle } from 'node:fs/promises'
 import type { FileMode, Upload } from '../sync/types.js'
 import { FileUnreadableError, UploadFileChangedError } from './commit-errors.js'
-import type { GitBlobHasher } from '../git/blob-hash.js'
+import { GitBlobHasher } from '../git/blob-hash.js'
+import { threadSha1 } from './sha1-thread.js'
 import { READ_NO_FOLLOW } from '../fs/open-flags.js'
 import { processReadGuard, ProtectedPathError, type ReadGuard } from '../fs/read-guard.js'
 
@@ -27,10 +28,22 @@ export interface PreparedUpload {
   linkTarget: Buffer | null
 }
 
-/** Reads are this large: big enough for throughput, small enough that memory stays flat. */
+/** Reads are this large when hashed here: big enough for throughput, small enough that memory stays flat. */
 const READ_CHUNK = 256 * 1024
+/**
+ * Reads are this large when hashed in the hashing thread: each chunk also costs two messages, so
+ * larger chunks pay off (1 MiB measured faster than 256 KiB and than 2 MiB at the discarding endpoint).
+ */
+const THREAD_READ_CHUNK = 1024 * 1024
 /** Read buffers one upload takes in turn (see uploadContent). */
 const READ_BUFFERS = 4
+/** Chunks read ahead of the one being sent: two fewer than the buffers (see uploadContent). */
+const READ_AHEAD = READ_BUFFERS - 2
+/**
+ * From this size on, an upload is hashed in the hashing thread; a smaller file is hashed here in
+ * a few milliseconds, less than the round trips to the thread would cost.
+ */
+export const THREAD_HASH_BYTES = 4 * 1024 * 1024
 
 function changed(upload: { repoPath: string }, how: string, cause?: unknown): UploadFileChangedError {
   return new UploadFileChangedError(
@@ -108,36 +121,63 @@ export async function* uploadContent(
     throw localError(prepared, error)
   }
   try {
-    let position = 0
     // A few buffers taken in turn, not a fresh one per chunk (fresh ones are garbage the GC frees
-    // late: ~64 MiB more RSS and half the speed). Reuse is safe: api-client streams the body
-    // through a 64 KiB byte Readable that undici pauses until the socket drains, so while chunk n
-    // is read ahead, only n − 1 (being yielded) and n − 2 (on the socket) can still be in use.
-    const buffers = Array.from({ length: READ_BUFFERS }, () => Buffer.allocUnsafe(Math.min(READ_CHUNK, prepared.size)))
-    let turn = 0
-    const readAt = (at: number): Promise<Buffer> => {
+    // late: ~64 MiB more RSS and half the speed). A buffer is read into again only once nothing
+    // can still use its previous chunk:
+    // - the hash: `hasher.hashed()` resolved after that chunk was given to it (at once in this
+    //   thread; the hashing thread reads the bytes in place, from shared memory);
+    // - the socket: api-client streams the body through a 64 KiB byte Readable that undici pauses
+    //   until the socket drains, so when this generator resumes after yielding chunk n, chunk n
+    //   may still be on the socket but no earlier one. The read started then is of a buffer last
+    //   used READ_BUFFERS chunks before it; reading at most READ_BUFFERS − 2 ahead keeps that
+    //   earlier than n (backpressure.test.ts fails with one more).
+    const chunkSize = hasher.inThread ? READ_CHUNK : THREAD_READ_CHUNK
+    const count = Math.ceil(prepared.size / chunkSize)
+    const length = Math.min(chunkSize, prepared.size)
+    const memory = hasher.inThread ? null : new SharedArrayBuffer(Math.min(READ_BUFFERS, count) * length)
+    const buffers = Array.from({ length: Math.min(READ_BUFFERS, count) }, (_, i) =>
+      memory ? Buffer.from(memory, i * length, length) : Buffer.allocUnsafe(length),
+    )
+    const released: Promise<void>[] = buffers.map(() => Promise.resolve())
+    const reads: { chunk: Promise<Buffer>; slot: number }[] = []
+    let issued = 0
+    let position = 0
+    const readNext = (): void => {
       // Bytes appended after the size was fixed are never read: the read stops at `size`.
-      const buffer = buffers[turn++ % READ_BUFFERS]!.subarray(0, Math.min(READ_CHUNK, prepared.size - at))
-      return handle!.read(buffer, 0, buffer.length, at).then(
-        ({ bytesRead }) => buffer.subarray(0, bytesRead),
-        (error: unknown) => {
+      const at = position
+      const want = Math.min(chunkSize, prepared.size - at)
+      position += want
+      const slot = issued++ % buffers.length
+      const buffer = buffers[slot]!.subarray(0, want)
+      const chunk = released[slot]!.then(async () => {
+        const { bytesRead } = await handle!.read(buffer, 0, want, at).catch((error: unknown) => {
           throw localError(prepared, error)
-        },
-      )
+        })
+        // A plain file reads short only at its end: it got shorter than the size fixed.
+        if (bytesRead !== want) throw changed(prepared, 'got shorter')
+        return buffer
+      })
+      // Awaited in its turn; if the consumer stops first, its failure has nobody to tell.
+      chunk.catch(() => undefined)
+      reads.push({ chunk, slot })
     }
-    // The next chunk is read while this one is hashed and sent.
-    let next: Promise<Buffer> | null = readAt(0)
-    while (next) {
+    while (reads.length < READ_AHEAD && position < prepared.size) readNext()
+    while (reads.length > 0) {
+      const { chunk: next, slot } = reads.shift()!
       const chunk = await next
-      if (chunk.length === 0) throw changed(prepared, 'got shorter')
-      position += chunk.length
-      next = position < prepared.size ? readAt(position) : null
-      // Awaited on the next turn; if the consumer stops first, its failure has nobody to tell.
-      next?.catch(() => undefined)
       hasher.update(chunk)
+      released[slot] = hasher.hashed()
+      // Waited on before the buffer's next read; if the consumer stops first, nobody waits.
+      released[slot].catch(() => undefined)
+      if (position < prepared.size) readNext()
       yield chunk
     }
   } finally {
     await handle.close()
   }
+}
+
+/** A hasher for `prepared`: in the hashing thread for a large file, in this thread otherwise. */
+export function uploadHasher(prepared: PreparedUpload): GitBlobHasher {
+  return new GitBlobHasher(prepared.size, prepared.size >= THREAD_HASH_BYTES ? threadSha1() : undefined)
 }

@@ -9,17 +9,49 @@ import { open } from 'node:fs/promises'
 import { READ_NO_FOLLOW } from '../fs/open-flags.js'
 
 /**
+ * Where a hasher's SHA-1 runs: node:crypto in this thread (the default), or a hashing thread
+ * (bitbucket/sha1-thread.ts) so that a large upload's hashing does not hold up its sending.
+ */
+export interface Sha1 {
+  /** Whether the bytes are hashed right here; false: they must stay untouched until `hashed()`. */
+  readonly inThread: boolean
+  update(bytes: Uint8Array): void
+  /** Resolves once every byte handed to `update` so far has been hashed (and is no longer read). */
+  hashed(): Promise<void>
+  /** The hex digest, once; a hashing thread's comes back asynchronously. */
+  hex(): string | Promise<string>
+}
+
+const HASHED: Promise<void> = Promise.resolve()
+
+/** node:crypto's SHA-1, in this thread. */
+function inThreadSha1(): Sha1 {
+  const hash: Hash = createHash('sha1')
+  return {
+    inThread: true,
+    update: (bytes) => void hash.update(bytes),
+    hashed: () => HASHED,
+    hex: () => hash.digest('hex'),
+  }
+}
+
+/**
  * Hashes one blob of a size known in advance, chunk by chunk. Git's header carries the size before
  * the content, so the size comes first, and the hasher refuses to finish on any other byte count:
- * a mismatch would name a blob nobody stored.
+ * a mismatch would name a blob nobody stored. `sha1` says where the hashing runs (this thread by
+ * default); the header and the count are the same either way.
  */
 export class GitBlobHasher {
-  private readonly hash: Hash
+  private readonly sha1: Sha1
   private seen = 0
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    sha1?: Sha1,
+  ) {
     if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`Invalid blob size ${size}`)
-    this.hash = createHash('sha1').update(`blob ${size}\0`, 'latin1')
+    this.sha1 = sha1 ?? inThreadSha1()
+    this.sha1.update(Buffer.from(`blob ${size}\0`, 'latin1'))
   }
 
   /** Bytes hashed so far. */
@@ -27,18 +59,40 @@ export class GitBlobHasher {
     return this.seen
   }
 
+  /** False when the hashing runs in another thread: a chunk must stay untouched until `hashed()`. */
+  get inThread(): boolean {
+    return this.sha1.inThread
+  }
+
   /** Adds bytes; throws past the declared size. */
   update(chunk: Uint8Array): void {
     if (this.seen + chunk.length > this.size)
       throw new RangeError(`A blob declared as ${this.size} bytes received ${this.seen + chunk.length}`)
     this.seen += chunk.length
-    this.hash.update(chunk)
+    this.sha1.update(chunk)
   }
 
-  /** The 40-hex-digit blob id; throws unless exactly `size` bytes were hashed. */
+  /** Resolves once every chunk given to `update` so far has been hashed: their buffers may be reused. */
+  hashed(): Promise<void> {
+    return this.sha1.hashed()
+  }
+
+  /** The 40-hex-digit blob id; throws unless exactly `size` bytes were hashed, or when hashed in another thread (use `finish`). */
   digest(): string {
+    this.assertComplete()
+    const hex = this.sha1.inThread ? this.sha1.hex() : null
+    if (typeof hex !== 'string') throw new Error('This blob is hashed in another thread: its id comes from finish()')
+    return hex
+  }
+
+  /** The 40-hex-digit blob id wherever the hashing runs; rejects unless exactly `size` bytes were hashed. */
+  async finish(): Promise<string> {
+    this.assertComplete()
+    return await this.sha1.hex()
+  }
+
+  private assertComplete(): void {
     if (this.seen !== this.size) throw new RangeError(`A blob declared as ${this.size} bytes received ${this.seen}`)
-    return this.hash.digest('hex')
   }
 }
 

@@ -20,7 +20,8 @@ const COMMIT = 'c'.repeat(40)
 test('a file sent to a slow reader arrives byte for byte (no read buffer reused while the socket holds it)', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pail-backpressure-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const content = randomBytes(6 * 1024 * 1024 + 123)
+  // Larger than loopback's socket buffers take at once, so that writes stay queued on the socket.
+  const content = randomBytes(24 * 1024 * 1024 + 123)
   await writeFile(join(dir, 'big.bin'), content)
 
   let received = Buffer.alloc(0)

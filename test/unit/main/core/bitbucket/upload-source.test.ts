@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import { setTimeout as delay } from 'node:timers/promises'
 import { appendFile, chmod, mkdir, mkdtemp, realpath, rename, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { FileUnreadableError, UploadFileChangedError } from '../../../../../main/core/bitbucket/commit-errors.js'
-import { GitBlobHasher } from '../../../../../main/core/git/blob-hash.js'
-import { prepareUpload, uploadContent } from '../../../../../main/core/bitbucket/upload-source.js'
+import { GitBlobHasher, type Sha1 } from '../../../../../main/core/git/blob-hash.js'
+import {
+  prepareUpload,
+  THREAD_HASH_BYTES,
+  uploadContent,
+  uploadHasher,
+} from '../../../../../main/core/bitbucket/upload-source.js'
 import { hashBlob } from '../../../../../main/core/git/blob-hash.js'
 import { ProtectedPathError, ReadGuard } from '../../../../../main/core/fs/read-guard.js'
 
@@ -135,3 +142,73 @@ test(
     assert.equal(Buffer.concat(sent).length, 0, 'not one byte of the home was read')
   },
 )
+
+/**
+ * A Sha1 that reads each chunk late, as the hashing thread does: it keeps the view it was given
+ * and hashes it 20 ms after `hashed()` is asked for, long after the next reads could have landed. If a
+ * buffer were read into again before that, it would hash the new bytes and the id would be wrong.
+ */
+function lateSha1(): Sha1 & { reads: number } {
+  const hash = createHash('sha1')
+  const held: Uint8Array[] = []
+  const state = {
+    inThread: false,
+    reads: 0,
+    update: (bytes: Uint8Array) => void held.push(bytes),
+    hashed: async () => {
+      await delay(20)
+      for (const bytes of held.splice(0)) {
+        hash.update(bytes)
+        state.reads++
+      }
+    },
+    hex: async () => {
+      for (const bytes of held.splice(0)) hash.update(bytes)
+      return hash.digest('hex')
+    },
+  }
+  return state
+}
+
+test('a hash that reads the bytes late still hashes the bytes sent: no buffer is read into before it is done', async (t) => {
+  const dir = await folder(t)
+  const content = randomBytes(9 * 1024 * 1024 + 77)
+  await writeFile(join(dir, 'big'), content)
+  const prepared = await prepareUpload({ repoPath: 'big', absolutePath: join(dir, 'big'), mode: 'file' })
+  const sha1 = lateSha1()
+  const hasher = new GitBlobHasher(prepared.size, sha1)
+  const chunks: Buffer[] = []
+  for await (const chunk of uploadContent(prepared, hasher)) chunks.push(Buffer.from(chunk))
+  assert.ok(Buffer.concat(chunks).equals(content), 'the bytes yielded are the file')
+  assert.equal(await hasher.finish(), hashBlob(content), 'the hash is of the bytes sent')
+  assert.ok(sha1.reads > 4, `the hash read ${sha1.reads} chunks late, more than there are buffers`)
+})
+
+test('a large file is hashed in the hashing thread, and one that shrinks during the upload still fails', async (t) => {
+  const dir = await folder(t)
+  const path = join(dir, 'big')
+  const content = randomBytes(THREAD_HASH_BYTES + 3 * 1024 * 1024 + 1)
+  await writeFile(path, content)
+  const prepared = await prepareUpload({ repoPath: 'big', absolutePath: path, mode: 'file' })
+  const hasher = uploadHasher(prepared)
+  assert.equal(hasher.inThread, false)
+  const chunks: Buffer[] = []
+  for await (const chunk of uploadContent(prepared, hasher)) chunks.push(Buffer.from(chunk))
+  assert.ok(Buffer.concat(chunks).equals(content))
+  assert.equal(await hasher.finish(), hashBlob(content))
+  assert.equal(uploadHasher({ ...prepared, size: THREAD_HASH_BYTES - 1 }).inThread, true, 'a smaller file stays here')
+
+  // Shrunk once the first chunk is out: a later read comes back short.
+  const shrinking = await prepareUpload({ repoPath: 'big', absolutePath: path, mode: 'file' })
+  await assert.rejects(
+    async () => {
+      let sent = 0
+      for await (const chunk of uploadContent(shrinking, uploadHasher(shrinking))) {
+        if (sent === 0) await truncate(path, 2 * 1024 * 1024 + 10)
+        sent += chunk.length
+      }
+    },
+    (error: unknown) =>
+      error instanceof UploadFileChangedError && error.path === 'big' && /got shorter/.test(error.message),
+  )
+})
