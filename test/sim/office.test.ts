@@ -64,6 +64,8 @@ test('when the budget is used up, clients back off with jitter instead of retryi
     durationMs: 30 * MINUTE,
     saveEveryMs: 5 * MINUTE,
     consumerBudget: 40,
+    // Everyone saves at the same moments: the budget (two rounds of commits) runs out for all at once.
+    firstSaveAtMs: MINUTE,
   })
   for (const line of describeOffice(f)) t.diagnostic(line)
   assert.ok(f.api.rateLimited > 0, 'the budget was met')

@@ -43,6 +43,8 @@ export interface OfficeOptions {
   saveEveryMs: number
   /** The consumer's hourly budget in the emulator (0: unlimited, to measure what the office needs). */
   consumerBudget: number
+  /** Everyone's first save at this simulated moment (a meeting ends); by default a random one each. */
+  firstSaveAtMs?: number
   /** Back-off timings (default: Pail's). */
   backoff?: Partial<BackoffPolicy>
   seed?: number
@@ -302,7 +304,8 @@ async function simulate(
       },
     })
     person.scheduler = scheduler
-    // Each person's first save at a random moment of the interval (teammates do not save together), then one every saveEveryMs.
+    // Each person's first save at a random moment of the interval (teammates do not save together),
+    // or all at firstSaveAtMs; then one every saveEveryMs.
     let version = 0
     const save = (): void => {
       void clock.track(async () => {
@@ -314,7 +317,7 @@ async function simulate(
       })
       clock.setTimer(save, options.saveEveryMs)
     }
-    clock.setTimer(save, Math.floor(random() * options.saveEveryMs))
+    clock.setTimer(save, options.firstSaveAtMs ?? Math.floor(random() * options.saveEveryMs))
     scheduler.start()
   }
   await clock.runUntil(t0 + options.durationMs)
