@@ -1,13 +1,15 @@
 /**
  * The window: before sign-in the sign-in screens; after, a header with the overall state, the
  * navigation (links "Account", "Repositories", "Folders", "History", "Upload", "Settings"), the
- * screen the address names, and a footer with Pail's version. Everything follows the pushed state.
+ * screen the address names, and a footer with Pail's version. The admin's consumer check
+ * (`#/admin-check`) opens signed in or not. Everything follows the pushed state.
  */
 import type { AppInfo, AccountView } from '../shared/ipc/views.js'
 import { LiveGate } from './components/live-gate.js'
 import { overallStatus } from './lib/folder-words.js'
 import { routeHref, screenLabels, screens, type Route } from './lib/route.js'
 import { AccountScreen } from './screens/account.js'
+import { AdminCheckScreen } from './screens/admin-check.js'
 import { FoldersScreen } from './screens/folders.js'
 import { HistoryScreen } from './screens/history.js'
 import { RepositoriesScreen } from './screens/repositories.js'
@@ -77,6 +79,9 @@ function SignedIn({ account }: { account: AccountView }) {
         {screen === 'history' ? <HistoryScreen /> : null}
         {screen === 'upload' ? <UploadScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
+        {screen === 'admin-check' ? (
+          <AdminCheckScreen back={{ href: routeHref('settings'), label: 'Back to Settings' }} />
+        ) : null}
       </main>
     </>
   )
@@ -96,6 +101,7 @@ export function App() {
   const { info: liveInfo, auth: liveAuth } = usePailState()
   const info = useAppInfo()
   const auth = useAuth()
+  const route = useRoute()
   return (
     <div className="app">
       <ConnectionNotice />
@@ -108,7 +114,12 @@ export function App() {
                   <SignedIn account={state.account} />
                 ) : (
                   <main id="main">
-                    <SignInScreen state={state} info={appInfo} />
+                    {/* The admin's check works signed out too: an admin sets Pail up before anyone signs in. */}
+                    {route.screen === 'admin-check' ? (
+                      <AdminCheckScreen back={{ href: '#/', label: 'Back to signing in' }} />
+                    ) : (
+                      <SignInScreen state={state} info={appInfo} />
+                    )}
                   </main>
                 )
               }

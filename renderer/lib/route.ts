@@ -6,8 +6,10 @@
 
 /** The screens of the signed-in window, in the navigation's order. */
 export const screens = ['account', 'repositories', 'folders', 'history', 'upload', 'settings'] as const
+/** Screens reached by their links only, not in the navigation: the admin's check of an OAuth consumer. */
+export const linkedScreens = ['admin-check'] as const
 /** A screen's name, as the address writes it. */
-export type Screen = (typeof screens)[number]
+export type Screen = (typeof screens)[number] | (typeof linkedScreens)[number]
 
 /** The navigation's words for each screen. */
 export const screenLabels: Record<Screen, string> = {
@@ -17,6 +19,7 @@ export const screenLabels: Record<Screen, string> = {
   history: 'History',
   upload: 'Upload',
   settings: 'Settings',
+  'admin-check': 'Check a Bitbucket consumer',
 }
 
 /** A screen and what the address adds to it (a repository to start with, a folder to show). */
@@ -29,7 +32,7 @@ export interface Route {
 export function parseRoute(hash: string): Route {
   const body = hash.replace(/^#\/?/, '')
   const [name = '', query = ''] = body.split('?', 2)
-  const screen = (screens as readonly string[]).includes(name) ? (name as Screen) : null
+  const screen = ([...screens, ...linkedScreens] as readonly string[]).includes(name) ? (name as Screen) : null
   return { screen, params: new URLSearchParams(query) }
 }
 

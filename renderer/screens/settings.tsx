@@ -1,6 +1,7 @@
 /**
  * Settings: launch at login (desktop only; hidden where it does not apply), notifications, the
- * commit message template, ignore rules per folder, and pausing everything.
+ * commit message template, ignore rules per folder, pausing everything, and the way to the admin's
+ * check of a Bitbucket consumer.
  */
 import { useEffect, useId, useState } from 'react'
 import type { FolderView, SettingsView } from '../../shared/ipc/views.js'
@@ -10,6 +11,7 @@ import { IgnoreRules } from '../components/ignore-rules.js'
 import { LiveGate } from '../components/live-gate.js'
 import { Screen } from '../components/screen.js'
 import { formatUntil } from '../lib/format.js'
+import { routeHref } from '../lib/route.js'
 import { pauseChoices, pauseUntil } from '../lib/pause-choices.js'
 import { usePailState } from '../state/pail-context.js'
 import { useAction } from '../state/use-action.js'
@@ -127,6 +129,14 @@ function SettingsForm({ settings, folders }: { settings: SettingsView; folders: 
       <section className="panel" aria-labelledby="settings-ignore">
         <h2 id="settings-ignore">Files to leave out</h2>
         <IgnoreRules folders={folders} />
+      </section>
+
+      <section className="panel" aria-labelledby="settings-admin">
+        <h2 id="settings-admin">For Bitbucket admins</h2>
+        <p>
+          Check the OAuth consumer staff sign in with, and save the provisioning file to hand them:{' '}
+          <a href={routeHref('admin-check')}>Check a Bitbucket consumer</a>
+        </p>
       </section>
     </>
   )

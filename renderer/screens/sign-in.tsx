@@ -10,6 +10,7 @@ import { AdminSetup } from '../components/admin-setup.js'
 import { ErrorMessage } from '../components/error-message.js'
 import { ProvisioningImport } from '../components/provisioning-import.js'
 import { Screen } from '../components/screen.js'
+import { routeHref } from '../lib/route.js'
 import { usePailState } from '../state/pail-context.js'
 import { useAction } from '../state/use-action.js'
 
@@ -88,6 +89,10 @@ function FirstRun({ reason, info }: { reason: string | null; info: AppInfo }) {
           <p>Pail is not set up for your Bitbucket yet. Send these steps to your Bitbucket admin:</p>
         )}
         <AdminSetup info={info} />
+        <p>
+          Are you the admin? Once the consumer exists, <a href={routeHref('admin-check')}>check it here</a>, and save
+          the provisioning file for staff.
+        </p>
       </details>
       <div className="panel">
         <h2>Got a file from your admin?</h2>

@@ -16,10 +16,12 @@ import type { Result } from '../result.js'
 import type {
   AppInfo,
   AuthState,
+  ConsumerCheckView,
   FolderListing,
   FolderPreview,
   FolderView,
   HistoryView,
+  ProvisioningFileView,
   SettingsView,
   UploadProgress,
   WorkspaceView,
@@ -48,6 +50,18 @@ const target = z.object({
   pathInRepo: text(1024),
 })
 
+/**
+ * The OAuth consumer an admin checks (`admin:*`): its key and secret as Bitbucket shows them, and
+ * optionally the default repository ("workspace/repository") and branch for the provisioning file.
+ * The secret is never logged, echoed back or put in an error.
+ */
+const consumerCheck = z.object({
+  key: text(200).min(1, 'Write the consumer’s key.'),
+  secret: text(500).min(1, 'Write the consumer’s secret.'),
+  repository: text(401).optional(),
+  branch: text(250).optional(),
+})
+
 /** What a manual upload sends: paths on this computer (desktop) or files staged by `pail serve`. */
 export const uploadSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('paths'), paths: z.array(text(4096).min(1)).min(1).max(10_000) }),
@@ -66,6 +80,11 @@ export const invokeChannels = {
   'auth:sign-out': channel<AuthState>()(none),
   /** The admin's provisioning file, as text: checked, then kept in Pail's home. */
   'auth:import-provisioning': channel<AppInfo>()(z.object({ text: text(64 * 1024) })),
+
+  /** Asks Bitbucket about an OAuth consumer, as `pail admin check` does (without the browser sign-in). */
+  'admin:check-consumer': channel<ConsumerCheckView>()(consumerCheck),
+  /** The same check, then the provisioning file's text, as `pail admin provision`; refused when there is something to fix. */
+  'admin:build-provisioning': channel<ProvisioningFileView>()(consumerCheck),
 
   'repos:list': channel<WorkspaceView[]>()(none),
   'repos:list-branches': channel<string[]>()(z.object({ workspace: text(200).min(1), repository: text(200).min(1) })),

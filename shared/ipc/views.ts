@@ -174,3 +174,50 @@ export interface FolderListing {
   parent: string | null
   folders: { name: string; path: string }[]
 }
+
+/** One line of the admin's check of an OAuth consumer (main/core/admin/consumer-verdict.ts). */
+export interface ConsumerCheckItemView {
+  id: string
+  /** 'ok': works; 'fix': must be changed; 'unverified': could not be checked from here; 'info': to know. */
+  status: 'ok' | 'fix' | 'unverified' | 'info'
+  /** The status in words, for people and screen readers ("Works", "To fix"…). */
+  statusWords: string
+  /** What Pail found, in plain words. */
+  text: string
+  /** For 'fix': exactly what to change. */
+  fix: string | null
+  /** For 'unverified': how to check it by hand. */
+  byHand: string | null
+}
+
+/**
+ * The window's view of the admin's check of an OAuth consumer (`admin:check-consumer`). Never holds
+ * the consumer's secret.
+ */
+export interface ConsumerCheckView {
+  /** 'ready': staff can sign in and upload; 'needs-fixes': something must change; 'incomplete': nothing wrong found, not everything checked. */
+  verdict: 'ready' | 'needs-fixes' | 'incomplete'
+  /** Whether staff can sign in and upload. */
+  ready: boolean
+  /** The overall verdict in one sentence. */
+  summary: string
+  /** Whether the provisioning file may be made (nothing to fix was found, as `pail admin provision`). */
+  canProvision: boolean
+  consumerKey: string
+  webUrl: string
+  /** The exact callback URL that was checked. */
+  callbackUrl: string
+  items: ConsumerCheckItemView[]
+  /** Each Pail feature and whether the consumer's permissions enable it; null when they could not be seen. */
+  features: { label: string; ready: boolean; missing: string[] }[] | null
+}
+
+/** The provisioning file staff import, built after a check that found nothing to fix (`admin:build-provisioning`). */
+export interface ProvisioningFileView {
+  /** The name to save it under. */
+  fileName: string
+  /** The file's text. It holds the consumer's secret: saved, never shown. */
+  text: string
+  /** The check it was made after. */
+  check: ConsumerCheckView
+}

@@ -75,6 +75,25 @@ export function fakeWindowPail({ fixtures, methods, listeners }: FakePailArgumen
     authCancelSignIn: () => setAuth(initial['signed-out']),
     authSignOut: () => setAuth(initial['signed-out']),
     authImportProvisioning: () => ({ ...f.info, hasConsumer: true }),
+    adminCheckConsumer: ({ secret }: { secret: string }) =>
+      secret === 'not-the-secret' ? f.consumerCheck.failing : f.consumerCheck.passing,
+    adminBuildProvisioning: ({ key, secret, repository }: { key: string; secret: string; repository?: string }) => {
+      if (secret === 'not-the-secret')
+        return {
+          ok: false,
+          error: {
+            code: 'admin.check-failed',
+            message: 'Pail did not make the provisioning file: the check found something to fix.',
+          },
+        } as Answer
+      const [workspace, slug] = (repository ?? '').split('/')
+      const file = { consumer: { key, secret }, ...(slug ? { defaultRepository: { workspace, slug } } : {}) }
+      return {
+        fileName: 'provisioning.json',
+        text: `${JSON.stringify(file, null, 2)}\n`,
+        check: f.consumerCheck.passing,
+      }
+    },
     reposList: () => f.workspaces,
     reposListBranches: () => f.branches,
     foldersList: () => f.folders,

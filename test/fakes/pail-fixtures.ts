@@ -7,6 +7,7 @@ import { featureReadiness } from '../../shared/auth/scope-catalogue.js'
 import type {
   AccountView,
   AppInfo,
+  ConsumerCheckView,
   FolderListing,
   FolderPreview,
   FolderView,
@@ -28,6 +29,8 @@ export interface PailFixtures {
   settings: SettingsView
   preview: FolderPreview
   listing: FolderListing
+  /** The admin's consumer check: the fake answers `failing` to the secret `not-the-secret`, `passing` to any other. */
+  consumerCheck: { passing: ConsumerCheckView; failing: ConsumerCheckView }
   /** Fixed "now" for the fixtures' times (epoch ms). */
   now: number
 }
@@ -227,6 +230,75 @@ export function pailFixtures(now: number): PailFixtures {
         { name: 'Documents', path: '/home/alice/Documents' },
         { name: 'Pictures', path: '/home/alice/Pictures' },
       ],
+    },
+    consumerCheck: {
+      passing: {
+        verdict: 'ready',
+        ready: true,
+        summary: 'Staff can sign in and upload.',
+        canProvision: true,
+        consumerKey: 'KeyOfPail',
+        webUrl: web,
+        callbackUrl: 'http://127.0.0.1:8417/callback',
+        items: [
+          {
+            id: 'credentials',
+            status: 'ok',
+            statusWords: 'Works',
+            text: "Bitbucket accepts the consumer's key and secret.",
+            fix: null,
+            byHand: null,
+          },
+          {
+            id: 'private-consumer',
+            status: 'info',
+            statusWords: 'Note',
+            text: 'This is a private consumer: its client-credentials grant works.',
+            fix: null,
+            byHand: null,
+          },
+          {
+            id: 'permissions',
+            status: 'ok',
+            statusWords: 'Works',
+            text: "The consumer's permissions: Account: Read, Repositories: Write. Every Pail feature has what it needs.",
+            fix: null,
+            byHand: null,
+          },
+        ],
+        features: [
+          { label: 'Sync folders and upload files', ready: true, missing: [] },
+          { label: 'See who is signed in', ready: true, missing: [] },
+        ],
+      },
+      failing: {
+        verdict: 'needs-fixes',
+        ready: false,
+        summary: 'Staff cannot sign in and upload yet: change what is marked “To fix”, then check again.',
+        canProvision: false,
+        consumerKey: 'KeyOfPail',
+        webUrl: web,
+        callbackUrl: 'http://127.0.0.1:8417/callback',
+        items: [
+          {
+            id: 'credentials',
+            status: 'fix',
+            statusWords: 'To fix',
+            text: "Bitbucket does not accept the consumer's key and secret.",
+            fix: 'Copy the Key and the Secret again from Workspace settings → OAuth consumers.',
+            byHand: null,
+          },
+          {
+            id: 'callback',
+            status: 'unverified',
+            statusWords: 'Not checked',
+            text: 'Pail could not verify that Bitbucket accepts its callback URL.',
+            fix: null,
+            byHand: 'Open the sign-in page in a browser where you are signed in to Bitbucket.',
+          },
+        ],
+        features: null,
+      },
     },
   }
 }

@@ -86,7 +86,7 @@ function credentialsItem(facts: ConsumerFacts): CheckItem {
   }
 }
 
-function privateItem(facts: ConsumerFacts): CheckItem | null {
+function privateItem(facts: ConsumerFacts, place: CheckPlace): CheckItem | null {
   if (facts.privateConsumer === true) {
     const owner = facts.owner ? ` as ${facts.owner}` : ' as the account that owns it'
     return item(
@@ -99,7 +99,7 @@ function privateItem(facts: ConsumerFacts): CheckItem | null {
     return item(
       'private-consumer',
       'info',
-      `This is not a private consumer: staff sign in in their browser as themselves, which is all Pail needs. Unattended machines cannot use "pail login --client-credentials" with it. Without client credentials, Pail cannot see its permissions, workspaces or repositories unless a person signs in${facts.signIn ? '' : ' (--sign-in)'}.`,
+      `This is not a private consumer: staff sign in in their browser as themselves, which is all Pail needs. Unattended machines cannot use "pail login --client-credentials" with it. Without client credentials, Pail cannot see its permissions, workspaces or repositories unless a person signs in${facts.signIn || place === 'window' ? '' : ' (--sign-in)'}.`,
     )
   return null
 }
@@ -123,7 +123,7 @@ function signInItem(facts: ConsumerFacts): CheckItem | null {
   }
 }
 
-function callbackItem(facts: ConsumerFacts): CheckItem {
+function callbackItem(facts: ConsumerFacts, place: CheckPlace): CheckItem {
   const { callback, callbackUrl } = facts
   switch (callback.outcome) {
     case 'accepted':
@@ -145,7 +145,7 @@ function callbackItem(facts: ConsumerFacts): CheckItem {
         'unverified',
         `Pail could not verify that Bitbucket accepts its callback URL. ${callback.why}`,
         {
-          byHand: `Run the check again with --sign-in and sign in when Bitbucket asks. Or open ${manualCallbackUrl(facts)} in a browser where you are signed in to Bitbucket. If Bitbucket says "Invalid redirect_uri", set the consumer's Callback URL to exactly ${callbackUrl}; if it asks you to grant access, the URL is right (close the tab without granting).`,
+          byHand: `${place === 'cli' ? 'Run the check again with --sign-in and sign in when Bitbucket asks. Or open' : 'Open'} ${manualCallbackUrl(facts)} in a browser where you are signed in to Bitbucket. If Bitbucket says "Invalid redirect_uri", set the consumer's Callback URL to exactly ${callbackUrl}; if it asks you to grant access, the URL is right (close the tab without granting).`,
         },
       )
   }
@@ -159,11 +159,14 @@ function features(scopes: readonly string[]): FeatureCheck[] {
   }))
 }
 
-function permissionsItem(facts: ConsumerFacts): CheckItem {
+function permissionsItem(facts: ConsumerFacts, place: CheckPlace): CheckItem {
   const labels = requestedOAuthScopes.map((id) => describeScope(id).label).join(' and ')
   if (facts.scopes === null)
     return item('permissions', 'unverified', 'Pail could not see the permissions ticked on the consumer.', {
-      byHand: `Run the check again with --sign-in: you sign in once in your browser, and Pail checks the rest with that sign-in. Or sign in as a member of staff ("pail login") and run "pail whoami", which lists every feature with ✓ or what is missing; or look at the consumer's Permissions on Bitbucket: Pail needs ${labels}.`,
+      byHand:
+        place === 'cli'
+          ? `Run the check again with --sign-in: you sign in once in your browser, and Pail checks the rest with that sign-in. Or sign in as a member of staff ("pail login") and run "pail whoami", which lists every feature with ✓ or what is missing; or look at the consumer's Permissions on Bitbucket: Pail needs ${labels}.`
+          : `Look at the consumer's Permissions on Bitbucket: Pail needs ${labels}. Or sign in to Pail as a member of staff: the Account screen lists every feature with ✓ or what is missing.`,
     })
   const granted = facts.scopes.map((s) => describeScope(s).label)
   const missing = [
@@ -186,13 +189,15 @@ function permissionsItem(facts: ConsumerFacts): CheckItem {
   })
 }
 
-function reachItem(facts: ConsumerFacts): CheckItem | null {
+function reachItem(facts: ConsumerFacts, place: CheckPlace): CheckItem | null {
   // Known only with a client-credentials token; without one, say so (a rejected key says it already).
   if (facts.reach === null)
     return facts.credentials === 'accepted'
       ? item('reach', 'unverified', 'Pail could not list the workspaces and repositories the consumer reaches.', {
           byHand:
-            'Run the check again with --sign-in, or sign in as a member of staff ("pail login") and run "pail repos": it lists the repositories that person can write to.',
+            place === 'cli'
+              ? 'Run the check again with --sign-in, or sign in as a member of staff ("pail login") and run "pail repos": it lists the repositories that person can write to.'
+              : 'Sign in to Pail as a member of staff: the Repositories screen lists the repositories that person can write to.',
         })
       : null
   const signedIn = facts.lookedAs === 'signed-in'
@@ -245,15 +250,21 @@ function repositoryItem(facts: ConsumerFacts): CheckItem | null {
   }
 }
 
+/**
+ * Where the check runs: `pail admin check` can sign in in the browser (`--sign-in`) to see what
+ * client credentials cannot; the window's check cannot, so its texts do not offer it.
+ */
+export type CheckPlace = 'cli' | 'window'
+
 /** The whole verdict. */
-export function judgeConsumer(facts: ConsumerFacts): CheckReport {
+export function judgeConsumer(facts: ConsumerFacts, place: CheckPlace = 'cli'): CheckReport {
   const items = [
     credentialsItem(facts),
-    privateItem(facts),
+    privateItem(facts, place),
     signInItem(facts),
-    callbackItem(facts),
-    permissionsItem(facts),
-    reachItem(facts),
+    callbackItem(facts, place),
+    permissionsItem(facts, place),
+    reachItem(facts, place),
     repositoryItem(facts),
   ].filter((i): i is CheckItem => i !== null)
   const verdict = items.some((i) => i.status === 'fix')

@@ -40,6 +40,11 @@ export function buildProvisioning(draft: ProvisioningDraft): Provisioning {
   return parsed.data
 }
 
+/** The file's text, as Pail writes it (and as the window saves it). */
+export function provisioningText(provisioning: Provisioning): string {
+  return `${JSON.stringify(provisioning, null, 2)}\n`
+}
+
 /** Throws ProvisioningWriteError when `file` is a folder, or exists and `force` is not given. */
 export async function assertWritableTarget(file: string, force: boolean): Promise<void> {
   const existing = await lstat(file).catch((error: NodeJS.ErrnoException) => {
@@ -64,5 +69,5 @@ export async function writeProvisioningFile(
   options: { force?: boolean } = {},
 ): Promise<void> {
   await assertWritableTarget(file, options.force === true)
-  await writeFileAtomic(file, `${JSON.stringify(provisioning, null, 2)}\n`, { mode: 0o600 })
+  await writeFileAtomic(file, provisioningText(provisioning), { mode: 0o600 })
 }

@@ -58,6 +58,8 @@ const fieldLabels: Record<string, string> = {
   commitMessageTemplate: 'Commit message template',
   text: 'text',
   until: 'pause',
+  key: 'Key',
+  secret: 'Secret',
 }
 
 /** A zod refusal in words: which field, and what is wrong with it. */

@@ -16,6 +16,7 @@ import { RULES_FILE } from '../sync/local/ignore-rules.js'
 import { isPaused, type SyncPair } from '../sync/pairs/sync-pair.js'
 import { HoldStore } from '../sync/pass/hold-store.js'
 import { AppError } from './app-error.js'
+import { checkConsumer, provisioningFile } from './consumer-check.js'
 import { toUserError } from './dispatch.js'
 import { browseFolders } from './folder-browser.js'
 import { previewFolder } from './folder-preview.js'
@@ -157,6 +158,10 @@ function channelHandlers(core: CoreState): Handlers {
       await core.authChanged(true)
       return appInfo()
     },
+
+    // The provisioning in force is read at each call: one imported meanwhile gives its callback and addresses.
+    'admin:check-consumer': (request) => checkConsumer(core, request),
+    'admin:build-provisioning': (request) => provisioningFile(core, request),
 
     'repos:list': async () => {
       const listed = await writableRepositories(await core.requireSession())

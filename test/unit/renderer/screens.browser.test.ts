@@ -179,6 +179,58 @@ const cases: ScreenCase[] = [
       await visible(page, 'button', 'Pause everything until I resume')
     },
   },
+  {
+    name: 'admin-check',
+    start: 'signed-out',
+    hash: '#/admin-check',
+    check: async (page) => {
+      await page.getByRole('heading', { name: 'Check a Bitbucket consumer', level: 1 }).waitFor()
+      const secret = page.getByLabel('Secret', exact)
+      assert.equal(await secret.getAttribute('type'), 'password', 'the secret is typed unseen')
+      await page.getByRole('textbox', { name: 'Key', ...exact }).fill('KeyOfPail')
+      await secret.fill('the-right-secret')
+      await page.getByRole('textbox', { name: 'Default repository (optional)', ...exact }).fill('acme/reports')
+      await page.getByRole('button', { name: 'Check', ...exact }).click()
+      await page.getByText('Staff can sign in and upload.').waitFor()
+      const found = page.getByRole('list', { name: 'What the check found' })
+      await found.getByText("Bitbucket accepts the consumer's key and secret.").waitFor()
+      assert.equal(await found.getByText('Works', exact).count(), 2)
+      await found.getByText('Sync folders and upload files').waitFor()
+      const downloaded = page.waitForEvent('download')
+      await page.getByRole('button', { name: 'Save the provisioning file', ...exact }).click()
+      const download = await downloaded
+      assert.equal(download.suggestedFilename(), 'provisioning.json')
+      const chunks: Buffer[] = []
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer)
+      const saved = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
+      assert.deepEqual(saved, {
+        consumer: { key: 'KeyOfPail', secret: 'the-right-secret' },
+        defaultRepository: { workspace: 'acme', slug: 'reports' },
+      })
+      await page.getByText('Saved as provisioning.json.').waitFor()
+      assert.equal(await page.getByText('the-right-secret').count(), 0, 'the secret is never shown')
+    },
+  },
+  {
+    name: 'admin-check-fix',
+    start: 'signed-out',
+    hash: '#/admin-check',
+    check: async (page) => {
+      await page.getByRole('textbox', { name: 'Key', ...exact }).fill('KeyOfPail')
+      await page.getByLabel('Secret', exact).fill('not-the-secret')
+      await page.getByRole('button', { name: 'Check', ...exact }).click()
+      await page.getByText('Staff cannot sign in and upload yet', { exact: false }).waitFor()
+      const found = page.getByRole('list', { name: 'What the check found' })
+      await found.getByText('To fix', exact).waitFor()
+      await found.getByText('Copy the Key and the Secret again', { exact: false }).waitFor()
+      await found.getByText('Not checked', exact).waitFor()
+      await found.getByText('Open the sign-in page in a browser', { exact: false }).waitFor()
+      assert.equal(await page.getByRole('button', { name: 'Save the provisioning file' }).count(), 0)
+      // A change to what was checked takes the stale result away.
+      await page.getByLabel('Secret', exact).fill('the-right-secret')
+      await found.waitFor({ state: 'detached' })
+    },
+  },
 ]
 
 describe('the window, screen by screen, in Chromium', () => {
@@ -272,6 +324,39 @@ describe('the window, live and from the keyboard', () => {
       await pause.evaluate((el) => el === document.activeElement),
       'Cancel: the focus did not come back to "Pause"',
     )
+  })
+
+  test('the admin check opens from the first screen’s admin set-up and from Settings', async (t) => {
+    const base = await serveBuiltWindow(t)
+    const signedOut = await openWindow(t, base, { ...pailFixtures(NOW), start: 'signed-out' }, 'light')
+    if (!signedOut) return
+    await signedOut.getByText('What your Bitbucket admin set up').click()
+    await signedOut.getByRole('link', { name: 'check it here', exact: true }).click()
+    await signedOut.getByRole('heading', { name: 'Check a Bitbucket consumer', level: 1 }).waitFor()
+    await signedOut.getByRole('link', { name: 'Back to signing in', exact: true }).click()
+    await visible(signedOut, 'button', 'Sign in with Bitbucket')
+
+    // Signed in (as the sign-in finishing elsewhere would), the same check from Settings.
+    const signedIn = signedOut
+    await signedIn.evaluate(() => {
+      const fake = (
+        globalThis as unknown as { pailFake: { setAuth: (s: unknown) => void; initial: Record<string, unknown> } }
+      ).pailFake
+      fake.setAuth(fake.initial['signed-in'])
+    })
+    await signedIn.getByRole('link', { name: 'Settings', exact: true }).click()
+    await signedIn.getByRole('link', { name: 'Check a Bitbucket consumer', exact: true }).click()
+    await signedIn.getByRole('heading', { name: 'Check a Bitbucket consumer', level: 1 }).waitFor()
+    // Not a screen of the navigation: staff do not need it there.
+    assert.equal(
+      await signedIn
+        .getByRole('navigation')
+        .getByRole('link', { name: /consumer/ })
+        .count(),
+      0,
+    )
+    await signedIn.getByRole('link', { name: 'Back to Settings', exact: true }).click()
+    await signedIn.getByRole('heading', { name: 'Settings', level: 1 }).waitFor()
   })
 
   test('files dropped on the Upload screen are chosen, with their count and size', async (t) => {

@@ -145,3 +145,20 @@ test("the admin's browser sign-in: done, it stands in for client credentials; fa
   const skipped = judgeConsumer(good({ credentials: 'rejected', signIn: { outcome: 'skipped' } }))
   assert.equal(skipped.items.find((i) => i.id === 'sign-in')?.status, 'info')
 })
+
+test("the window's check does not offer the CLI's --sign-in; the CLI's does", () => {
+  const facts = good({
+    privateConsumer: false,
+    scopes: null,
+    owner: null,
+    reach: null,
+    callback: { outcome: 'unverified', why: 'It asked for a sign-in.' },
+  })
+  const texts = (place: 'cli' | 'window') =>
+    judgeConsumer(facts, place)
+      .items.map((i) => `${i.text} ${i.byHand ?? ''}`)
+      .join('\n')
+  assert.match(texts('cli'), /--sign-in/)
+  assert.doesNotMatch(texts('window'), /--sign-in/)
+  assert.match(texts('window'), /Open http/)
+})
