@@ -227,7 +227,7 @@ export async function burstBench(ctx: BenchContext, count: number): Promise<Sect
         `Pail: one PairSyncer pass in the bench process, ${perItem(pail.ms, count, 'file')}: ${pail.requests.described}.`,
         `naive: createCommit with one file, ${n} times in a row, ${perItem(naive.ms, count, 'file')}: ${naive.requests.described}.`,
         `git: ${git.steps} (the clone before is set-up, not counted): ${git.requests.described}.`,
-        "The emulator writes each commit with several git processes (blobs through one fast-import or hash-object, then read-tree, update-index, write-tree, commit-tree, update-ref), so a naive client's one commit per file costs it most; real Bitbucket costs differ.",
+        "The emulator writes each commit with four git processes (for-each-ref; one fast-import for blobs, trees and commit; update-ref with count-objects beside it), so a naive client's one commit per file costs it most; real Bitbucket costs differ.",
         `All three branches checked: every file is there with its blob sha, nothing else was added.`,
         `The emulator's hourly budget per OAuth consumer is off for the bench; on Bitbucket (1,000 requests an hour) the naive client's ${naive.requests.api.toLocaleString('en-US')} requests would ${naive.requests.api >= 1000 ? 'use up the whole hour' : `use ${Math.round(naive.requests.api / 10)} % of the hour`}.`,
       ],

@@ -3,23 +3,31 @@
  * bitbucket-api.md §3 applied verbatim, under the repository's writer lock and with a
  * compare-and-swap branch move (a lost race is a 409, like a stale parent).
  */
-import type { BlobListing, FileChange, GitRepository, RefState } from '../git/git-store.js'
+import type { BlobListing, CommitChange, GitRepository, RefState } from '../git/git-store.js'
+import { gitAcceptsPath } from '../git/verify-path.js'
 import { ApiError } from '../http.js'
 import type { EmulatorSettings } from '../settings.js'
 import type { CommitPlan } from './src-plan.js'
 
 const MODES = { executable: '100755', link: '120000' } as const
 
-/** Writes every upload as a blob, all through one git process (which streams the large ones). */
-export async function writeBlobs(git: GitRepository, plan: CommitPlan): Promise<FileChange[]> {
+/**
+ * The commit's changes: uploads held in memory go to the commit's own `git fast-import` as
+ * bytes; those in temporary files (the large ones) are written as blobs now, outside the writer
+ * lock, all through one git process that streams them.
+ */
+export async function uploadChanges(git: GitRepository, plan: CommitPlan): Promise<CommitChange[]> {
   const uploads = [...plan.uploads.values()]
-  const blobs = await git.writeBlobsFrom(uploads.map((upload) => upload.content))
+  const inFiles = uploads.filter((upload) => 'file' in upload.content)
+  const blobs = new Map<string, string>()
+  const written = await git.writeBlobsFrom(inFiles.map((upload) => upload.content))
+  inFiles.forEach((upload, i) => blobs.set(upload.path, written[i]!))
   // A link's blob is its target path; the part's attributes alone decide the mode (§3).
-  return uploads.map((upload, i) => ({
-    path: upload.path,
-    blob: blobs[i]!,
-    mode: upload.attribute ? MODES[upload.attribute] : '100644',
-  }))
+  return uploads.map((upload) => {
+    const mode = upload.attribute ? MODES[upload.attribute] : '100644'
+    const blob = blobs.get(upload.path)
+    return blob === undefined ? { path: upload.path, mode, content: upload.content } : { path: upload.path, mode, blob }
+  })
 }
 
 function stale(settings: EmulatorSettings): ApiError {
@@ -64,49 +72,104 @@ async function effectiveDeletions(
   return out
 }
 
-/**
- * The first path of `base` that `tree` lost and the request does not delete: what
- * `git diff-tree -r --diff-filter=D base tree` lists, in the same (tree) order.
- */
-function lostPath(base: BlobListing, tree: BlobListing, deletions: readonly string[]): string | undefined {
-  const deleted = new Set(deletions)
-  for (const path of base.keys()) if (!tree.has(path) && !deleted.has(path)) return path
-  return undefined
+/** The strict ancestors of `path`: `a` and `a/b` for `a/b/c`. */
+function ancestorsOf(path: string): string[] {
+  const out: string[] = []
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i))
+  return out
 }
 
 /**
- * Checks the new tree holds what was asked: git's index silently drops paths it refuses
- * (`.git ` and other NTFS-protected names) and silently lets a file replace a directory or a
- * directory a file, which `fileDirectoryConflict` (UNCONFIRMED §3) may refuse.
+ * The first file of `base` (in git's tree order) the commit would lose without deleting it: a
+ * file an upload goes under (it becomes a directory) or one under an uploaded path (the
+ * directory becomes a file). What `git diff-tree -r --diff-filter=D base new` less the deletions lists.
  */
-async function verifyTree(
+function lostPath(base: BlobListing, uploads: ReadonlySet<string>, deletions: ReadonlySet<string>): string | undefined {
+  const ancestors = new Set([...uploads].flatMap(ancestorsOf))
+  for (const path of base.keys()) {
+    if (deletions.has(path)) continue
+    if (ancestors.has(path) || ancestorsOf(path).some((dir) => uploads.has(dir))) return path
+  }
+  return undefined
+}
+
+/** The parent directory of a path ('' at the root) and its last segment. */
+function splitPath(path: string): [string, string] {
+  const slash = path.lastIndexOf('/')
+  return slash === -1 ? ['', path] : [path.slice(0, slash), path.slice(slash + 1)]
+}
+
+/**
+ * Whether the base has a file where an upload needs a directory (an ancestor not deleted), or a
+ * directory where an upload puts a file. Only the base's directories on the uploads' way are
+ * read, level by level from the root, through the repository's reader.
+ */
+async function conflictLikely(
+  git: GitRepository,
+  base: string,
+  uploads: ReadonlySet<string>,
+  ancestors: ReadonlySet<string>,
+  deleted: ReadonlySet<string>,
+): Promise<boolean> {
+  const trees = new Map<string, Map<string, { mode: string; sha: string }>>()
+  let level: [string, string][] = [['', await git.treeOf(base)]]
+  while (level.length > 0) {
+    const read = await Promise.all(level.map(([, sha]) => git.treeEntries(sha)))
+    const next: [string, string][] = []
+    for (const [i, [dir]] of level.entries()) {
+      const entries = read[i]
+      if (!entries) continue
+      trees.set(dir, entries)
+      for (const [name, item] of entries) {
+        const path = dir === '' ? name : `${dir}/${name}`
+        if (item.mode === '40000' && ancestors.has(path)) next.push([path, item.sha])
+      }
+    }
+    level = next
+  }
+  const modeOf = (path: string): string | undefined => {
+    const [dir, name] = splitPath(path)
+    return trees.get(dir)?.get(name)?.mode
+  }
+  for (const dir of ancestors) {
+    const mode = modeOf(dir)
+    if (mode !== undefined && mode !== '40000' && !deleted.has(dir)) return true
+  }
+  for (const path of uploads) if (modeOf(path) === '40000') return true
+  return false
+}
+
+/**
+ * Checks the commit would hold what was asked, before it is written: git's index refuses some
+ * paths (`.git:x`, `a\.git` and other NTFS-protected names; verify-path.ts) where fast-import
+ * would write them, and a file may replace a directory or a directory a file, which
+ * `fileDirectoryConflict` (UNCONFIRMED §3) may refuse. The base is asked through the
+ * repository's reader; it is listed only when a conflict is likely, to name the path.
+ */
+async function verifyChanges(
   git: GitRepository,
   base: string | null,
-  sha: string,
-  changes: FileChange[],
-  deletions: string[],
+  changes: readonly CommitChange[],
+  deletions: readonly string[],
   settings: EmulatorSettings,
 ): Promise<void> {
-  // The base's listing first: it is usually the one kept from the commit before.
-  const baseListing = settings.fileDirectoryConflict === 'error' && base !== null ? await git.listBlobs(base) : null
-  const tree = await git.listBlobs(sha)
-  const uploaded = new Set(changes.map((c) => c.path))
-  const related = (path: string): boolean =>
-    [...uploaded].some((p) => p !== path && (p.startsWith(`${path}/`) || path.startsWith(`${p}/`)))
   for (const change of changes) {
-    if (tree.get(change.path) === `${change.mode} ${change.blob}`) continue
-    if (settings.fileDirectoryConflict === 'replace' && related(change.path)) continue
+    if (gitAcceptsPath(change.path, change.mode)) continue
     throw new ApiError(400, `Invalid path: "${change.path}" is not accepted by git`, {
       fields: { path: [`${change.path} is not a valid repository path.`] },
     })
   }
-  if (baseListing !== null) {
-    const lost = lostPath(baseListing, tree, deletions)
-    if (lost !== undefined)
-      throw new ApiError(400, `Path conflict: the upload would remove "${lost}", which the request does not delete`, {
-        fields: { path: ['A file cannot also be a directory.'] },
-      })
-  }
+  if (settings.fileDirectoryConflict !== 'error' || base === null) return
+  const uploads = new Set(changes.map((c) => c.path))
+  const deleted = new Set(deletions)
+  const ancestors = new Set([...uploads].flatMap(ancestorsOf))
+  const likely = await conflictLikely(git, base, uploads, ancestors, deleted)
+  if (!likely) return
+  const lost = lostPath(await git.listBlobs(base), uploads, deleted)
+  if (lost !== undefined)
+    throw new ApiError(400, `Path conflict: the upload would remove "${lost}", which the request does not delete`, {
+      fields: { path: ['A file cannot also be a directory.'] },
+    })
 }
 
 /** Whether `name` and an existing branch would nest (`cms` and `cms/x`): git cannot have both. */
@@ -161,18 +224,26 @@ async function place(
   return { target, base, expected: null, existing: false }
 }
 
-/** Creates the commit and moves the branch; returns the new commit's SHA. */
+/** What `commitPlan` made. */
+export interface Committed {
+  sha: string
+  /** The repository's size (`sizeBytes`) with the commit's objects written, counted while the branch moved. */
+  sizeBytes: number
+}
+
+/** Creates the commit and moves the branch. */
 export async function commitPlan(
   git: GitRepository,
   plan: CommitPlan,
-  changes: FileChange[],
+  changes: CommitChange[],
   settings: EmulatorSettings,
-): Promise<string> {
+): Promise<Committed> {
   return git.exclusive(async () => {
     // One read of the refs serves every rule; a push racing with it loses at the compare-and-swap.
     const refs = await git.refState()
     const where = await place(git, refs, plan, settings)
     const deletions = await effectiveDeletions(git, where.base, plan, settings)
+    await verifyChanges(git, where.base, changes, deletions, settings)
     const sha = await git.createCommit({
       parent: where.base,
       changes,
@@ -181,7 +252,6 @@ export async function commitPlan(
       authorName: plan.author.name,
       authorEmail: plan.author.email,
     })
-    await verifyTree(git, where.base, sha, changes, deletions, settings)
     if (
       where.existing &&
       settings.emptyCommitOnExistingBranch === 'error' &&
@@ -189,10 +259,12 @@ export async function commitPlan(
     ) {
       throw new ApiError(400, 'No changes to commit.')
     }
-    // Compare-and-swap: a git push that moved the branch meanwhile makes this a lost race.
-    if (!(await git.moveBranch(where.target, sha, where.expected))) throw stale(settings)
+    // Compare-and-swap: a git push that moved the branch meanwhile makes this a lost race. The
+    // objects are all written, so the size is counted meanwhile, not after.
+    const [moved, sizeBytes] = await Promise.all([git.moveBranch(where.target, sha, where.expected), git.sizeBytes()])
+    if (!moved) throw stale(settings)
     if (refs.branches.size === 0 && plan.branch !== null && plan.branch !== refs.head)
       await git.setHeadBranch(plan.branch)
-    return sha
+    return { sha, sizeBytes }
   })
 }

@@ -108,8 +108,9 @@ export class FormCollector {
   /** Bytes of small parts held in memory so far. */
   private held = 0
 
+  /** `tempDir` gives the request's directory for temporary files, made when the first part needs one. */
   constructor(
-    private readonly tempDir: string,
+    private readonly tempDir: () => Promise<string>,
     private readonly settings: EmulatorSettings,
   ) {}
 
@@ -163,7 +164,7 @@ export class FormCollector {
             return
           }
           // Too large for memory: to a temporary file, what came so far first.
-          file = join(this.tempDir, `part-${this.counter++}`)
+          file = join(await this.tempDir(), `part-${this.counter++}`)
           handle = await openFile(file, 'wx', 0o600)
           this.handles.add(handle)
           const earlier = chunks

@@ -4,7 +4,12 @@
  * §2, §3, §8.1).
  */
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
+import { git } from '../git/git-cli.js'
 import { useEmulator } from '../harness.js'
 import { SIZE_WARNING_HEADER, UNSUPPORTED_CONTENT_TYPE } from './src-write.js'
 import { freshRepo, g, gitDirOf, multipart, postSrc, tipOf, urlencoded } from './src-test-helpers.js'
@@ -157,5 +162,26 @@ test('POST /src: refusals, credentials and authors', async (t) => {
     assert.equal(refused.status, emu.server.settings.repositorySizeLimitStatus)
     assert.match(refused.message ?? '', /over the size limit/)
     assert.equal(await tipOf(dir, 'main'), warned.sha)
+  })
+
+  await t.test('the size limit sees what a push added since the last commit over the API', async (tt) => {
+    tt.after(() => emu.control('PATCH', '/settings', { repositorySizeLimitBytes: 4 * 1024 ** 3 }))
+    const dir = await freshRepo(emu, 'pushed-size')
+    const first = await postSrc(emu, token, urlencoded([['a', 'a']]), { slug: 'pushed-size' })
+    assert.equal(first.status, 201)
+    const counted = await emu.server.git(emu.server.world.repository('pail-demo', 'pushed-size')!).sizeBytes()
+    // A push of 2 MiB that does not compress: the repository is now well past `counted`.
+    const work = await mkdtemp(join(tmpdir(), 'emu-size-push-'))
+    tt.after(() => rm(work, { recursive: true, force: true }))
+    const auth = { username: 'x-token-auth', password: token }
+    await git(['clone', '--quiet', `${emu.info.webUrl}/pail-demo/pushed-size.git`, work], { auth })
+    await writeFile(join(work, 'big.bin'), randomBytes(2 * 1024 * 1024))
+    await git(['add', 'big.bin'], { cwd: work })
+    await git(['commit', '--quiet', '-m', 'big'], { cwd: work })
+    await git(['push', '--quiet', 'origin', 'main'], { cwd: work, auth })
+    await emu.control('PATCH', '/settings', { repositorySizeLimitBytes: counted + 1024 * 1024 })
+    const refused = await postSrc(emu, token, urlencoded([['b', 'b']]), { slug: 'pushed-size' })
+    assert.equal(refused.status, emu.server.settings.repositorySizeLimitStatus)
+    assert.notEqual(await tipOf(dir, 'main'), first.sha, 'the push landed')
   })
 })

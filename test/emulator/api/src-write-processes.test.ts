@@ -1,7 +1,10 @@
 /**
- * A commit costs the emulator a fixed number of git processes, whatever its number of files and
- * deletions: `POST /src` and the control endpoint's commit write every blob through one
- * `git hash-object` and ask about paths through the repository's long-lived reader.
+ * A commit costs the emulator a fixed, small number of git processes, whatever its number of
+ * files and deletions: `POST /src` and the control endpoint's commit write blobs, trees and the
+ * commit through one `git fast-import` and ask about paths through the repository's long-lived
+ * reader. A one-file `POST /src` after another is four: the refs (`for-each-ref`), `fast-import`,
+ * and the branch move (`update-ref`) with the size after (`count-objects`), which the next
+ * request's size check reuses.
  */
 import assert from 'node:assert/strict'
 import childProcess from 'node:child_process'
@@ -56,6 +59,7 @@ test('the git processes of a commit do not grow with its files and deletions', a
   const paths = [...(await lsTree(dir, 'main')).keys()].sort()
   assert.deepEqual(paths, ['README.md', 'last.txt', 'one.txt', 'warm-up.txt'])
   assert.ok(one > 0, 'no git process counted: the counter does not see the emulator')
+  assert.ok(one <= 4, `a one-file commit took ${one} git processes`)
   assert.ok(many <= one, `1 file took ${one} git processes, 300 files ${many}`)
   assert.ok(deletions <= one, `1 file took ${one} git processes, 300 deletions and 1 file ${deletions}`)
 

@@ -354,6 +354,93 @@ test('POST /src: bodies, paths, deletions and attributes', async (t) => {
     assert.equal(await tipOf(dir, 'main'), before)
   })
 
+  await t.test("paths git's index refuses (NTFS-protected names) are 400s and commit nothing", async () => {
+    const dir = await freshRepo(emu, 'index-refuses')
+    const before = await tipOf(dir, 'main')
+    for (const part of [
+      { name: '.git:x', filename: 'x', body: 'x' },
+      { name: 'a/.GIT:stream/b', filename: 'x', body: 'x' },
+      { name: 'a\\\\.git', filename: 'x', body: 'x' },
+      { name: 'git~1.:x', filename: 'x', body: 'x' },
+      { name: '.gitmodules', filename: 'x', extra: '; x-attributes:"link"', body: 'elsewhere' },
+    ]) {
+      const res = await postSrc(emu, token, multipart([part, { name: 'fine.txt', filename: 'f', body: 'f' }]), {
+        slug: 'index-refuses',
+      })
+      assert.equal(res.status, 400, part.name)
+      assert.match(res.message ?? '', /^Invalid path/, part.name)
+    }
+    assert.equal(await tipOf(dir, 'main'), before)
+    // The same names as they are allowed: a .gitmodules file, a name merely starting with .git.
+    const ok = await postSrc(
+      emu,
+      token,
+      multipart([
+        { name: '.gitmodules', filename: 'x', body: '' },
+        { name: '.gitx/y', filename: 'x', body: 'y' },
+      ]),
+      { slug: 'index-refuses' },
+    )
+    assert.equal(ok.status, 201)
+  })
+
+  await t.test('a conflict deep in the tree names the first file lost, in tree order', async () => {
+    const dir = await freshRepo(emu, 'deep-conflicts')
+    await postSrc(
+      emu,
+      token,
+      urlencoded([
+        ['a/b/c', 'file'],
+        ['a/b/d/e.txt', 'e'],
+        ['a/b/d/f.txt', 'f'],
+      ]),
+      { slug: 'deep-conflicts' },
+    )
+    const before = await tipOf(dir, 'main')
+    const under = await postSrc(emu, token, urlencoded([['a/b/c/d', 'under a file']]), { slug: 'deep-conflicts' })
+    assert.equal(under.status, 400)
+    assert.match(under.message ?? '', /would remove "a\/b\/c"/)
+    const over = await postSrc(
+      emu,
+      token,
+      urlencoded([
+        ['a/b/d', 'over a directory'],
+        ['z.txt', 'z'],
+      ]),
+      { slug: 'deep-conflicts' },
+    )
+    assert.equal(over.status, 400)
+    assert.match(over.message ?? '', /would remove "a\/b\/d\/e.txt"/)
+    // Deleting only the first file still loses the second.
+    const half = await postSrc(
+      emu,
+      token,
+      urlencoded([
+        ['files', 'a/b/d/e.txt'],
+        ['a/b/d', 'over a directory'],
+      ]),
+      { slug: 'deep-conflicts' },
+    )
+    assert.match(half.message ?? '', /would remove "a\/b\/d\/f.txt"/)
+    assert.equal(await tipOf(dir, 'main'), before)
+    const deleted = await postSrc(
+      emu,
+      token,
+      urlencoded([
+        ['files', 'a/b/c'],
+        ['a/b/c/d', 'now a directory'],
+      ]),
+      { slug: 'deep-conflicts' },
+    )
+    assert.equal(deleted.status, 201)
+    assert.deepEqual([...(await lsTree(dir, deleted.sha!)).keys()].sort(), [
+      'README.md',
+      'a/b/c/d',
+      'a/b/d/e.txt',
+      'a/b/d/f.txt',
+    ])
+  })
+
   await t.test('a file may not silently replace a directory (fileDirectoryConflict)', async (tt) => {
     tt.after(() => emu.control('PATCH', '/settings', { fileDirectoryConflict: 'error' }))
     const dir = await freshRepo(emu, 'conflicts')

@@ -123,7 +123,12 @@ async function serve(ctx: RequestContext, endpoint: Endpoint): Promise<void> {
     if (native.replay) req = native.replay
   }
   const env = backendEnv(ctx, dirname(gitDir), `/${basename(gitDir)}/${endpoint}`, decision.remoteUser)
-  await runCgi({ command: 'git', args: ['http-backend'], env, req, res: ctx.res })
+  try {
+    await runCgi({ command: 'git', args: ['http-backend'], env, req, res: ctx.res })
+  } finally {
+    // A push adds objects the store did not write: its counted size is stale.
+    if (access === 'write') emulator.git(decision.repo).objectsWritten()
+  }
 }
 
 /** Routes of the web listener for git smart HTTP; `{repo}` is the slug with (or, by setting, without) `.git`. */

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
 import { parseRawNumstat, type DiffEntry, type DiffOptions } from './git-diff.js'
-import { importBlobs, type BlobSource } from './blob-import.js'
+import { importBlobs, importCommit, type BlobSource, type ImportChange } from './fast-import.js'
 import { fitsOneLine, ObjectReader, type ObjectInfo } from './object-reader.js'
 
-export type { BlobSource } from './blob-import.js'
+export type { BlobSource } from './fast-import.js'
 export type { ObjectInfo } from './object-reader.js'
 
 export const ZERO_SHA = '0'.repeat(40)
@@ -31,6 +31,35 @@ export class GitError extends Error {
   ) {
     super(message)
   }
+}
+
+/** ident.c's `crud`: what git trims from both ends of a name or an email. */
+function isCrud(c: string): boolean {
+  return c.charCodeAt(0) <= 32 || '.,:;<>"\\\''.includes(c)
+}
+
+/** ident.c's `strbuf_addstr_without_crud`: trimmed of crud, and no `<`, `>` or line break inside. */
+function withoutCrud(text: string): string {
+  let start = 0
+  let end = text.length
+  while (start < end && isCrud(text[start]!)) start++
+  while (end > start && isCrud(text[end - 1]!)) end--
+  return text.slice(start, end).replace(/[<>\n]/g, '')
+}
+
+/**
+ * `Name <email>` as `git commit-tree` writes an identity from GIT_AUTHOR_NAME and
+ * GIT_AUTHOR_EMAIL; throws, as git does, for a name with nothing left.
+ */
+export function identity(name: string, email: string): string {
+  const cleanName = withoutCrud(name)
+  if (cleanName === '')
+    throw new GitError(
+      name.trim() === '' ? 'empty ident name not allowed' : `name consists only of disallowed characters: ${name}`,
+      '',
+      128,
+    )
+  return `${cleanName} <${withoutCrud(email)}>`
 }
 
 interface RunOptions {
@@ -98,9 +127,12 @@ export interface FileChange {
   mode: string
 }
 
+/** One file of a new commit: a blob already written (`blob`) or bytes the commit writes (`content`). */
+export type CommitChange = ImportChange
+
 export interface NewCommit {
   parent: string | null
-  changes: readonly FileChange[]
+  changes: readonly CommitChange[]
   deletions: readonly string[]
   message: string
   authorName: string
@@ -122,8 +154,8 @@ export type BlobListing = ReadonlyMap<string, string>
 
 /**
  * One bare repository and the operations the emulator needs on it. Object lookups go through
- * one long-lived `git cat-file --batch-check` (started on first use, ended by `close`); writes
- * take a fixed number of git processes per commit, whatever the number of files.
+ * one long-lived `git cat-file --batch-command` (started on first use, ended by `close`); a commit
+ * is one `git fast-import`, whatever the number of files.
  */
 export class GitRepository {
   private lock: Promise<unknown> = Promise.resolve()
@@ -131,6 +163,10 @@ export class GitRepository {
   /** The last listing read: a commit's listing is the next commit's base listing. */
   private lastListing: { commit: string; listing: BlobListing } | null = null
   private emptyTreeSha: string | null = null
+  /** The last `sizeBytes` count, while no write came after it; see `knownSizeBytes`. */
+  private counted: number | null = null
+  /** Writes begun, so that a count overlapping one is not kept. */
+  private writes = 0
 
   constructor(readonly gitDir: string) {
     this.reader = new ObjectReader(() => storeEnv(gitDir))
@@ -141,6 +177,7 @@ export class GitRepository {
    * any SHA are allowed by the settings git-http.ts gives `git http-backend`.
    */
   async init(initialBranch: string): Promise<void> {
+    this.objectsWritten()
     await git(this.gitDir, ['init', '--quiet', '--bare', `--initial-branch=${initialBranch}`, this.gitDir])
   }
 
@@ -162,6 +199,28 @@ export class GitRepository {
     } catch {
       return null
     }
+  }
+
+  /**
+   * The entries of a tree object, name → mode (`40000` for a directory) and SHA, in tree order;
+   * null when `sha` is not a tree. Read through the long-lived reader: no git process.
+   */
+  async treeEntries(sha: string): Promise<Map<string, { mode: string; sha: string }> | null> {
+    const tree = await this.reader.contents(sha)
+    if (tree?.type !== 'tree') return null
+    const { bytes } = tree
+    const idLength = tree.sha.length / 2
+    const entries = new Map<string, { mode: string; sha: string }>()
+    // Each entry: `<mode> <name>\0` and the binary object id.
+    for (let at = 0; at < bytes.length;) {
+      const space = bytes.indexOf(0x20, at)
+      const nul = space === -1 ? -1 : bytes.indexOf(0, space)
+      if (nul === -1 || nul + 1 + idLength > bytes.length) throw new GitError(`Tree ${sha} is malformed`, '', null)
+      const id = bytes.subarray(nul + 1, nul + 1 + idLength).toString('hex')
+      entries.set(bytes.toString('utf8', space + 1, nul), { mode: bytes.toString('latin1', at, space), sha: id })
+      at = nul + 1 + idLength
+    }
+    return entries
   }
 
   /** The object type at `path` in `commit` (`rev:path` takes the path literally), or null. */
@@ -312,9 +371,9 @@ export class GitRepository {
   }
 
   async writeBlob(content: Buffer | string): Promise<string> {
-    return (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--stdin'], { input: content }))
-      .toString()
-      .trim()
+    return this.writing(async () =>
+      (await git(this.gitDir, ['hash-object', '-w', '--no-filters', '--stdin'], { input: content })).toString().trim(),
+    )
   }
 
   /** Writes several contents as blobs with one git process; SHAs in order. */
@@ -330,6 +389,10 @@ export class GitRepository {
    */
   async writeBlobsFrom(sources: readonly BlobSource[]): Promise<string[]> {
     if (sources.length === 0) return []
+    return this.writing(() => this.writeSomeBlobs(sources))
+  }
+
+  private async writeSomeBlobs(sources: readonly BlobSource[]): Promise<string[]> {
     if (sources.length >= PACK_FROM_BLOBS) return importBlobs(storeEnv(this.gitDir), sources)
     const only = sources[0]!
     if (sources.length === 1 && 'bytes' in only) return [await this.writeBlob(only.bytes)]
@@ -370,39 +433,24 @@ export class GitRepository {
   }
 
   /**
-   * Builds a commit from `parent`'s tree plus the changes, through a private index file, and
-   * returns its SHA. No ref moves: the caller decides with `moveBranch`.
+   * Builds a commit from `parent`'s tree plus the deletions and changes, blobs, trees and commit
+   * all through one `git fast-import`, and returns its SHA. No ref moves: the caller decides with
+   * `moveBranch`. Paths are written as given: `gitAcceptsPath` (verify-path.ts) is the caller's
+   * check of what git's index would refuse.
    */
   async createCommit(spec: NewCommit): Promise<string> {
-    const scratch = await mkdtemp(join(tmpdir(), 'emu-index-'))
-    const env = { GIT_INDEX_FILE: join(scratch, 'index') }
-    try {
-      // Without a parent the index file does not exist yet, which git reads as an empty index.
-      if (spec.parent) await git(this.gitDir, ['read-tree', spec.parent], { env })
-      const lines: string[] = []
-      for (const path of spec.deletions) lines.push(`0 ${ZERO_SHA}\t${path}`)
-      for (const change of spec.changes) lines.push(`${change.mode} ${change.blob}\t${change.path}`)
-      if (lines.length > 0)
-        await git(this.gitDir, ['update-index', '-z', '--index-info'], { env, input: lines.join('\0') + '\0' })
-      const tree = (await git(this.gitDir, ['write-tree'], { env })).toString().trim()
-      const args = ['commit-tree', tree]
-      if (spec.parent) args.push('-p', spec.parent)
-      return (
-        await git(this.gitDir, args, {
-          input: spec.message,
-          env: {
-            GIT_AUTHOR_NAME: spec.authorName,
-            GIT_AUTHOR_EMAIL: spec.authorEmail,
-            GIT_COMMITTER_NAME: spec.committerName ?? spec.authorName,
-            GIT_COMMITTER_EMAIL: spec.committerEmail ?? spec.authorEmail,
-          },
-        })
-      )
-        .toString()
-        .trim()
-    } finally {
-      await rm(scratch, { recursive: true, force: true })
-    }
+    const author = identity(spec.authorName, spec.authorEmail)
+    const committer = identity(spec.committerName ?? spec.authorName, spec.committerEmail ?? spec.authorEmail)
+    return this.writing(() =>
+      importCommit(storeEnv(this.gitDir), {
+        parent: spec.parent,
+        deletions: spec.deletions,
+        changes: spec.changes,
+        message: spec.message,
+        author,
+        committer,
+      }),
+    )
   }
 
   /** The empty tree's id (written if missing): what a root commit is diffed against. */
@@ -473,10 +521,38 @@ export class GitRepository {
     }
   }
 
-  /** Bytes used on disk by objects (loose and packed). */
+  /** Bytes used on disk by objects (loose and packed), counted now. */
   async sizeBytes(): Promise<number> {
+    const generation = this.writes
     const out = (await git(this.gitDir, ['count-objects', '-v'])).toString()
     const kib = (key: string): number => Number(new RegExp(`^${key}: (\\d+)`, 'm').exec(out)?.[1] ?? 0)
-    return (kib('size') + kib('size-pack') + kib('size-garbage')) * 1024
+    const bytes = (kib('size') + kib('size-pack') + kib('size-garbage')) * 1024
+    // Kept only when no write began or ended while git counted.
+    if (generation === this.writes) this.counted = bytes
+    return bytes
+  }
+
+  /**
+   * The size as last counted when no object was written since (through this store, or a push
+   * that called `objectsWritten`), else counted now: a `POST /src` counts once, after its commit.
+   */
+  async knownSizeBytes(): Promise<number> {
+    return this.counted ?? this.sizeBytes()
+  }
+
+  /** Forgets the counted size: objects were written by something other than this store (a push). */
+  objectsWritten(): void {
+    this.writes++
+    this.counted = null
+  }
+
+  /** Runs a write; a count begun before it ends is not kept. */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    this.objectsWritten()
+    try {
+      return await write()
+    } finally {
+      this.objectsWritten()
+    }
   }
 }

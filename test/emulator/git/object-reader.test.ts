@@ -1,5 +1,5 @@
 /**
- * The long-lived `cat-file --batch-check` behind GitRepository's lookups: its answers are those
+ * The long-lived `cat-file --batch-command` behind GitRepository's lookups: its answers are those
  * of a fresh `git rev-parse` however the repository changed meanwhile, they come back in order,
  * names one line cannot carry still resolve, and an idle reader never keeps Node running.
  */
@@ -134,4 +134,40 @@ test('an idle reader does not keep Node running; a closed one starts again on th
     open.map((_, i) => (i % 2 ? sha : null)),
   )
   assert.equal((await after)?.sha, await repo.treeOf(sha))
+})
+
+test('treeEntries reads trees through the reader, asked among other questions, as ls-tree lists them', async (t) => {
+  const { repo, gitDir: dir } = await repository(t)
+  const files: Record<string, string> = { 'a.txt': 'a', 'two\nlines.txt': 'b', 'dir/c.txt': 'c', 'dir/sub/d': 'd' }
+  // Enough entries that answers span several reads from git's pipe.
+  for (let i = 0; i < 3000; i++) files[`many/f${i}.txt`] = `file ${i}\n`
+  const base = await commit(repo, null, files)
+  const listed = async (treeish: string): Promise<Map<string, { mode: string; sha: string }>> => {
+    const out = (await git(dir, ['ls-tree', '-z', treeish])).toString('utf8')
+    const map = new Map<string, { mode: string; sha: string }>()
+    for (const line of out.split('\0').filter(Boolean)) {
+      const [mode, , sha] = line.slice(0, line.indexOf('\t')).split(' ')
+      // ls-tree pads nothing but writes a directory's mode as 040000; the tree object says 40000.
+      map.set(line.slice(line.indexOf('\t') + 1), { mode: mode!.replace(/^0/, ''), sha: sha! })
+    }
+    return map
+  }
+  const root = await repo.treeOf(base)
+  const rootEntries = await listed(root)
+  const trees = [root, rootEntries.get('dir')!.sha, rootEntries.get('many')!.sha]
+  // Trees, a blob asked as a tree, missing objects and plain lookups, all in one turn.
+  const answers = await Promise.all([
+    ...trees.map((sha) => repo.treeEntries(sha)),
+    repo.treeEntries(rootEntries.get('a.txt')!.sha),
+    repo.treeEntries('0'.repeat(40)),
+    repo.typeAt(base, 'dir/sub'),
+    ...trees.map((sha) => repo.treeEntries(sha)),
+  ])
+  for (const [i, sha] of [...trees, ...trees].entries()) {
+    const index = i < 3 ? i : i + 3
+    assert.deepEqual(answers[index], await listed(sha), `tree ${sha}`)
+  }
+  assert.equal(answers[3], null, 'a blob is not a tree')
+  assert.equal(answers[4], null, 'a missing object')
+  assert.equal(answers[5], 'tree')
 })

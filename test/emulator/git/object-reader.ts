@@ -1,6 +1,7 @@
 /**
- * One long-lived `git cat-file --batch-check` per repository: answers "what is `rev^{commit}`,
- * `commit:path`, `commit^{tree}`" without starting a git process per question. git reads refs
+ * One long-lived `git cat-file --batch-command` per repository: answers "what is `rev^{commit}`,
+ * `commit:path`, `commit^{tree}`" (`info`) and hands out small objects such as trees
+ * (`contents`) without starting a git process per question. git reads refs
  * and objects afresh for every line (a moved branch, a new pack after a push), so its answers are
  * those of a new `git rev-parse`.
  */
@@ -8,7 +9,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process'
 import type { Socket } from 'node:net'
 import type { Readable, Writable } from 'node:stream'
 
-/** What `cat-file --batch-check` knows of an object. */
+/** What `cat-file` knows of an object. */
 export interface ObjectInfo {
   sha: string
   type: 'blob' | 'tree' | 'commit' | 'tag'
@@ -18,8 +19,15 @@ export interface ObjectInfo {
 const FORMAT = '%(objectname) %(objecttype) %(objectsize)'
 const FOUND = /^([0-9a-f]{40,64}) (blob|tree|commit|tag) (\d+)$/
 
+/** An object and its bytes. */
+export interface ObjectContents extends ObjectInfo {
+  bytes: Buffer
+}
+
 interface Pending {
-  resolve: (info: ObjectInfo | null) => void
+  /** Whether git answers with the object's bytes after the line. */
+  contents: boolean
+  resolve: (answer: ObjectContents | ObjectInfo | null) => void
   reject: (error: Error) => void
 }
 
@@ -29,15 +37,17 @@ type BatchProcess = ChildProcessByStdio<Writable, Readable, Readable>
 interface Batch {
   child: BatchProcess
   pending: Pending[]
+  /** Commands asked but not yet written to git. */
+  unsent: string[]
 }
 
-/** Whether `cat-file --batch-check` can take `name` as one input line, unchanged. */
+/** Whether `cat-file --batch-command` can take `name` as one input line, unchanged. */
 export function fitsOneLine(name: string): boolean {
   // git strips a trailing CR from each line, a newline would end the name early and a NUL cut it.
   return name !== '' && !/[\n\r\0]/.test(name)
 }
 
-/** A `git cat-file --batch-check` child for one repository, started on first use. */
+/** A `git cat-file --batch-command` child for one repository, started on first use. */
 export class ObjectReader {
   private batch: Batch | null = null
 
@@ -49,15 +59,35 @@ export class ObjectReader {
    * `name` must pass `fitsOneLine`.
    */
   info(name: string): Promise<ObjectInfo | null> {
+    return this.ask('info', name) as Promise<ObjectInfo | null>
+  }
+
+  /**
+   * The object `name` resolves to with its bytes, held whole: for trees and other small objects,
+   * never for blobs of unknown size. `name` must pass `fitsOneLine`.
+   */
+  contents(name: string): Promise<ObjectContents | null> {
+    return this.ask('contents', name) as Promise<ObjectContents | null>
+  }
+
+  private ask(command: 'info' | 'contents', name: string): Promise<ObjectContents | ObjectInfo | null> {
     if (!fitsOneLine(name))
       return Promise.reject(new Error(`Object name cannot be sent on one line: ${JSON.stringify(name)}`))
     const batch = this.batch ?? this.start()
     return new Promise((resolve, reject) => {
       // While a question is open the answer must keep Node running; when idle the child must not.
       if (batch.pending.length === 0) (batch.child.stdout as Socket).ref()
-      batch.pending.push({ resolve, reject })
-      batch.child.stdin.write(`${name}\n`)
+      batch.pending.push({ contents: command === 'contents', resolve, reject })
+      // Questions asked in the same turn go to git in one write, not one system call each.
+      if (batch.unsent.length === 0) queueMicrotask(() => this.flush(batch))
+      batch.unsent.push(`${command} ${name}`)
     })
+  }
+
+  private flush(batch: Batch): void {
+    const commands = batch.unsent
+    batch.unsent = []
+    if (commands.length > 0) batch.child.stdin.write(`${commands.join('\n')}\n`)
   }
 
   /** Ends the child once it has answered what it was asked; the next question starts a new one. */
@@ -69,25 +99,25 @@ export class ObjectReader {
     // Awaited, the exit must keep Node running until it comes.
     batch.child.ref()
     ;(batch.child.stdout as Socket).ref()
+    // Questions asked in this same turn are still to be written: they are answered first.
+    this.flush(batch)
     batch.child.stdin.end()
     await exited
   }
 
   private start(): Batch {
-    const child = spawn('git', ['cat-file', `--batch-check=${FORMAT}`], {
+    const child = spawn('git', ['cat-file', `--batch-command=${FORMAT}`], {
       env: this.env(),
       stdio: ['pipe', 'pipe', 'pipe'],
     })
-    const batch: Batch = { child, pending: [] }
+    const batch: Batch = { child, pending: [], unsent: [] }
     this.batch = batch
-    let partial = ''
+    let unread: Buffer = Buffer.alloc(0)
     let stderr = ''
-    child.stdout.setEncoding('utf8')
     child.stderr.setEncoding('utf8')
-    child.stdout.on('data', (text: string) => {
-      const lines = (partial + text).split('\n')
-      partial = lines.pop()!
-      for (const line of lines) answer(batch, line)
+    child.stdout.on('data', (chunk: Buffer) => {
+      unread = unread.length === 0 ? chunk : Buffer.concat([unread, chunk])
+      unread = answerAll(batch, unread)
     })
     child.stderr.on('data', (text: string) => {
       stderr = (stderr + text).slice(-4000)
@@ -96,7 +126,7 @@ export class ObjectReader {
     child.stdin.on('error', () => undefined)
     const fail = (why: string): void => {
       if (this.batch === batch) this.batch = null
-      const error = new Error(`git cat-file --batch-check ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`)
+      const error = new Error(`git cat-file --batch-command ${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`)
       for (const waiting of batch.pending.splice(0)) waiting.reject(error)
     }
     child.on('error', (error) => fail(`could not start (${error.message})`))
@@ -110,12 +140,31 @@ export class ObjectReader {
   }
 }
 
-/** Settles the oldest open question of `batch` with one line of git's output. */
-function answer(batch: Batch, line: string): void {
-  const waiting = batch.pending.shift()
-  if (!waiting) return
-  if (batch.pending.length === 0) (batch.child.stdout as Socket).unref()
-  const found = FOUND.exec(line)
-  // Anything else is `<name> missing` or `<name> ambiguous`.
-  waiting.resolve(found ? { sha: found[1]!, type: found[2] as ObjectInfo['type'], size: Number(found[3]) } : null)
+/**
+ * Settles the open questions of `batch` that `unread` fully answers, oldest first, and returns
+ * the bytes left for the next answer: a line, and for `contents` of a found object its bytes
+ * and a line break.
+ */
+function answerAll(batch: Batch, unread: Buffer): Buffer {
+  let at = 0
+  for (;;) {
+    const waiting = batch.pending[0]
+    const eol = unread.indexOf(0x0a, at)
+    if (!waiting || eol === -1) break
+    const found = FOUND.exec(unread.toString('utf8', at, eol))
+    // Anything else is `<name> missing` or `<name> ambiguous`.
+    const info = found ? { sha: found[1]!, type: found[2] as ObjectInfo['type'], size: Number(found[3]) } : null
+    let next = eol + 1
+    let answer: ObjectContents | ObjectInfo | null = info
+    if (info && waiting.contents) {
+      if (unread.length < next + info.size + 1) break
+      answer = { ...info, bytes: Buffer.from(unread.subarray(next, next + info.size)) }
+      next += info.size + 1
+    }
+    at = next
+    batch.pending.shift()
+    if (batch.pending.length === 0) (batch.child.stdout as Socket).unref()
+    waiting.resolve(answer)
+  }
+  return at === 0 ? unread : unread.subarray(at)
 }
