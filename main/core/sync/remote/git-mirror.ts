@@ -76,7 +76,7 @@ export interface GitMirrorOptions {
   /** The mirror's folder (in the pair's state folder). */
   dir: string
   ref: RepoRef
-  fetcher: UploadPackFetch
+  fetcher: Pick<UploadPackFetch, 'fetch'>
   logger?: Logger
   now?: () => number
   /** MAX_BOOTSTRAP_BYTES unless given (tests). */
