@@ -118,9 +118,10 @@ test(
       { headers: { authorization: `Bearer ${token}` } },
     )
     assert.equal(await file.text(), 'not really a photo\n')
-    // Discarded after the commit.
+    // Discarded after the commit (forgotten first, then removed from disk: both are waited for).
     const left = Date.now() + 10_000
-    while (staging.openCount > 0 && Date.now() < left) await new Promise((resolve) => setTimeout(resolve, 25))
+    while ((staging.openCount > 0 || (await readdir(staging.dir)).length > 0) && Date.now() < left)
+      await new Promise((resolve) => setTimeout(resolve, 25))
     assert.equal(staging.openCount, 0)
     assert.deepEqual(await readdir(staging.dir), [])
   },
