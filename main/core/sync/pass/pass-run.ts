@@ -100,6 +100,22 @@ export interface PassRun {
   recompareRounds: number
   late: LateCommits
   state: PassState
+  /** The next batch of a change set larger than one commit, for the next round to send (null: a full round). */
+  next: NextBatch | null
+}
+
+/**
+ * What a round that committed one batch leaves for the next: the rest of its change set, on top
+ * of its own commit. The next round sends it without looking at the folder or the branch again;
+ * a commit that finds the branch moved, or a file of the batch no longer as it was, makes the
+ * round after it a full one.
+ */
+export interface NextBatch {
+  /** The commit just made, the parent of the next. */
+  tip: string
+  /** The change set with the uploads already committed taken out. */
+  applied: Applied
+  skips: PassSkips
 }
 
 /** What a pass gathers across its rounds. */

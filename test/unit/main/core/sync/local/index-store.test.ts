@@ -292,3 +292,30 @@ test('a repeated load while the files are unchanged gives a copy of its own; any
   await writeFile(file, text.replace(sha('1'), sha('x').replace(/x/g, 'z')))
   await assert.rejects(loadIndex(file, 'main'), IndexCorruptError)
 })
+
+test('after a save, the next load in this process is what the save wrote, without parsing the files again', async (t) => {
+  const file = join(await dir(t), 'index.json')
+  const parse = t.mock.method(JSON, 'parse')
+  const parsedIndex = (): number =>
+    parse.mock.calls.filter((c) => typeof c.arguments[0] === 'string' && c.arguments[0].includes('"generation"')).length
+  await saveIndex(file, many(100))
+  const store = new IndexStore(file, 'main')
+  const index = await store.load()
+  assert.deepEqual(index, many(100))
+  commitOne(index, 'd1/new.txt', '5')
+  await store.save(index)
+  assert.equal(store.lastSave?.kind, 'journal')
+  const next = await new IndexStore(file, 'main').load()
+  assert.deepEqual(next, index, 'the snapshot and its journal line')
+  assert.equal(parsedIndex(), 0, 'neither was parsed again')
+  // Entries are shared with what the next pass gets: changing one in place fails loudly.
+  assert.throws(() => {
+    next.files['d1/new.txt']!.size = 8
+  }, TypeError)
+  assert.deepEqual(await new IndexStore(file, 'main').settled(), { base: sha('5'), branch: 'main' })
+  // A writer that is not this process: the files are read again.
+  await writeFile(store.journalFile, '')
+  assert.equal(await new IndexStore(file, 'main').settled(), null)
+  assert.deepEqual(await new IndexStore(file, 'main').load(), many(100))
+  assert.ok(parsedIndex() > 0)
+})
