@@ -16,7 +16,7 @@ import {
 } from '../../core/admin/provisioning-file.js'
 import type { ConsumerCredentials } from '../../core/auth/oauth-client.js'
 import { callbackUrl } from '../../core/config/endpoints.js'
-import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT } from '../../core/config/provisioning.js'
+import { callbackInForce } from '../../core/config/provisioning.js'
 import { CliError, parseBranch, parseRepo, systemOpener, type CliContext } from '../cli-context.js'
 import type { CommandSpec } from '../command.js'
 import { commandLineSecretWarning, readSecret, takeSecretFlags } from '../secret-input.js'
@@ -156,8 +156,7 @@ async function check(
       signIn: signIn
         ? {
             opener: systemOpener(ctx.env),
-            port: ctx.provisioning.callback?.port ?? DEFAULT_CALLBACK_PORT,
-            path: ctx.provisioning.callback?.path ?? DEFAULT_CALLBACK_PATH,
+            ...callbackInForce(ctx.provisioning),
             signal: controller.signal,
             onAuthorizationUrl: (url, opened) =>
               ctx.err(
@@ -198,10 +197,7 @@ async function runProvision(ctx: CliContext, values: Values, asked: Set<string>)
       )
     const provisioning = buildProvisioning({
       consumer,
-      callback: {
-        port: ctx.provisioning.callback?.port ?? DEFAULT_CALLBACK_PORT,
-        path: ctx.provisioning.callback?.path ?? DEFAULT_CALLBACK_PATH,
-      },
+      callback: callbackInForce(ctx.provisioning),
       endpoints: ctx.endpoints,
       defaultRepository: repository,
     })

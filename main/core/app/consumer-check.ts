@@ -13,7 +13,7 @@ import { judgeConsumer, type CheckReport } from '../admin/consumer-verdict.js'
 import { buildProvisioning, provisioningText, ProvisioningWriteError } from '../admin/provisioning-file.js'
 import type { ConsumerCredentials } from '../auth/oauth-client.js'
 import { callbackUrl, type Endpoints } from '../config/endpoints.js'
-import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT, type Provisioning } from '../config/provisioning.js'
+import { callbackInForce, type Provisioning } from '../config/provisioning.js'
 import { AppError } from './app-error.js'
 import { consumerCheckView } from './consumer-check-view.js'
 
@@ -101,10 +101,7 @@ export async function provisioningFile(
   try {
     provisioning = buildProvisioning({
       consumer,
-      callback: {
-        port: context.provisioning.callback?.port ?? DEFAULT_CALLBACK_PORT,
-        path: context.provisioning.callback?.path ?? DEFAULT_CALLBACK_PATH,
-      },
+      callback: callbackInForce(context.provisioning),
       endpoints: context.endpoints,
       defaultRepository: repository,
     })

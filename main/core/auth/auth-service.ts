@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { callbackUrl, type Endpoints } from '../config/endpoints.js'
-import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT, type Provisioning } from '../config/provisioning.js'
+import { callbackInForce, type Provisioning } from '../config/provisioning.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { Clock, Opener } from '../ports.js'
 import type { SecretStore } from '../secrets/secret-store.js'
@@ -70,9 +70,7 @@ export class AuthService {
 
   /** The callback URL the admin must register on the consumer. */
   get callback(): { port: number; path: string; url: string } {
-    const port = this.deps.provisioning.callback?.port ?? DEFAULT_CALLBACK_PORT
-    const path = this.deps.provisioning.callback?.path ?? DEFAULT_CALLBACK_PATH
-    return { port, path, url: callbackUrl(this.deps.provisioning) }
+    return { ...callbackInForce(this.deps.provisioning), url: callbackUrl(this.deps.provisioning) }
   }
 
   /** Browser sign-in with the provisioned consumer (or `consumer`). */

@@ -2,7 +2,7 @@
  * Bitbucket's addresses: Bitbucket Cloud by default; `PAIL_WEB_URL` / `PAIL_API_URL` or the
  * provisioning file point Pail at another (the emulator, in tests and the demo).
  */
-import { DEFAULT_CALLBACK_PATH, DEFAULT_CALLBACK_PORT, type Provisioning } from './provisioning.js'
+import { callbackInForce, type Provisioning } from './provisioning.js'
 
 export interface Endpoints {
   /** https://bitbucket.org: OAuth pages and git over HTTPS. */
@@ -28,7 +28,6 @@ export function resolveEndpoints(provisioning: Provisioning, env: NodeJS.Process
  * and does not allow "any port" (bitbucket-api.md §1.8), so the port is fixed.
  */
 export function callbackUrl(provisioning: Provisioning): string {
-  const port = provisioning.callback?.port ?? DEFAULT_CALLBACK_PORT
-  const path = provisioning.callback?.path ?? DEFAULT_CALLBACK_PATH
+  const { port, path } = callbackInForce(provisioning)
   return `http://127.0.0.1:${port}${path}`
 }

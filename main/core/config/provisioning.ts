@@ -87,3 +87,11 @@ export async function loadProvisioning(file: string): Promise<Provisioning> {
 export function caFilePath(caFile: string, file: string): string {
   return resolve(dirname(file), caFile)
 }
+
+/** The callback port and path the provisioning in force names, or Pail's defaults. */
+export function callbackInForce(provisioning: Pick<Provisioning, 'callback'>): { port: number; path: string } {
+  return {
+    port: provisioning.callback?.port ?? DEFAULT_CALLBACK_PORT,
+    path: provisioning.callback?.path ?? DEFAULT_CALLBACK_PATH,
+  }
+}

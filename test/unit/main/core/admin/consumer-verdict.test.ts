@@ -4,29 +4,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ConsumerFacts } from '../../../../../main/core/admin/consumer-facts.js'
+import { goodConsumerFacts } from '../../../../support/consumer-facts.js'
 import { judgeConsumer, manualCallbackUrl } from '../../../../../main/core/admin/consumer-verdict.js'
 
-const CALLBACK = 'http://127.0.0.1:31842/pail/callback'
-
-/** A private consumer that has everything right. */
-function good(patch: Partial<ConsumerFacts> = {}): ConsumerFacts {
-  return {
-    webUrl: 'https://bitbucket.org',
-    consumerKey: 'KEY123',
-    callbackUrl: CALLBACK,
-    credentials: 'accepted',
-    credentialsDetail: null,
-    privateConsumer: true,
-    callback: { outcome: 'accepted', how: 'Bitbucket showed its consent page for it' },
-    scopes: ['account', 'repository:write'],
-    owner: 'Alex Admin',
-    signIn: null,
-    lookedAs: 'client-credentials',
-    reach: [{ workspace: 'acme', repositories: ['handbook'] }],
-    repository: null,
-    ...patch,
-  }
-}
+const good = goodConsumerFacts
 
 function statusOf(facts: ConsumerFacts, id: string): string | undefined {
   return judgeConsumer(facts).items.find((i) => i.id === id)?.status

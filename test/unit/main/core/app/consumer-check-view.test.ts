@@ -5,28 +5,11 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { ConsumerFacts } from '../../../../../main/core/admin/consumer-facts.js'
+import { goodConsumerFacts } from '../../../../support/consumer-facts.js'
 import { judgeConsumer, type CheckReport } from '../../../../../main/core/admin/consumer-verdict.js'
 import { consumerCheckView } from '../../../../../main/core/app/consumer-check-view.js'
 
-function facts(patch: Partial<ConsumerFacts> = {}): ConsumerFacts {
-  return {
-    webUrl: 'https://bitbucket.org',
-    consumerKey: 'KEY123',
-    callbackUrl: 'http://127.0.0.1:31842/pail/callback',
-    credentials: 'accepted',
-    credentialsDetail: null,
-    privateConsumer: true,
-    callback: { outcome: 'accepted', how: 'Bitbucket showed its consent page for it' },
-    scopes: ['account', 'repository:write'],
-    owner: 'Alex Admin',
-    signIn: null,
-    lookedAs: 'client-credentials',
-    reach: [{ workspace: 'acme', repositories: ['handbook'] }],
-    repository: null,
-    ...patch,
-  }
-}
+const facts = goodConsumerFacts
 
 test('a consumer with everything right: ready, the file may be made, every feature enabled', () => {
   const report = judgeConsumer(facts())
