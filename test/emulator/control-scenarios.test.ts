@@ -174,6 +174,25 @@ test('scenario control routes and fault additions', async (t) => {
     )
   })
 
+  await t.test(
+    'a request whose client goes away before the answer ends is logged all the same, with status 0',
+    async () => {
+      // A delayed answer (any slow answer): the client gives up while the emulator is still working.
+      await emu.control('POST', '/faults', { kind: 'delay', ms: 2000, path: '/2.0/user' })
+      const before = emu.server.requestLog.length
+      const abort = new AbortController()
+      const pending = fetch(`${emu.info.apiUrl}/2.0/user`, { signal: abort.signal })
+      pending.catch(() => undefined)
+      await eventually(() => emu.server.faults.list().length === 0, 'the request arrived')
+      abort.abort()
+      await assert.rejects(pending)
+      await eventually(
+        () => emu.server.requestLog.slice(before).some((r) => r.path === '/2.0/user' && r.status === 0),
+        'the emulator logged the abandoned request',
+      )
+    },
+  )
+
   await t.test('a fault narrowed to a consumer hits its callers only, at the API and the token endpoint', async () => {
     await emu.control('POST', '/faults', { kind: 'status', status: 503, consumer: alice.key, count: -1 })
     assert.equal(await branchStatus('main', bob.token), 200, "another consumer's token is served")

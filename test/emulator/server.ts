@@ -188,11 +188,20 @@ export class EmulatorServer implements Emulator {
   private async handle(kind: 'web' | 'api', req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', kind === 'web' ? this.webUrl : this.apiUrl)
     const ctx: RequestContext = { req, res, url, params: {}, rawParams: {}, emulator: this, credential: null }
-    res.on('finish', () => this.log(kind, req, url, res.statusCode, ctx))
+    // Logged once: when the answer ends, or with status 0 when the connection goes first (a client
+    // killed or giving up mid-answer, a dropped or held request) — a request is never left out.
+    let logged = false
+    const logOnce = (status: number): void => {
+      if (logged) return
+      logged = true
+      this.log(kind, req, url, status, ctx)
+    }
+    res.on('finish', () => logOnce(res.statusCode))
+    res.on('close', () => logOnce(0))
     try {
       const fault = this.faults.take(kind, req)
       if (fault && (await applyFault(fault, req, res, this.settings))) {
-        if (fault.kind === 'drop' || fault.kind === 'hang') this.log(kind, req, url, 0, ctx)
+        if (fault.kind === 'drop' || fault.kind === 'hang') logOnce(0)
         return
       }
       const found = (kind === 'web' ? this.webRouter : this.apiRouter).find(req.method ?? 'GET', url.pathname)
