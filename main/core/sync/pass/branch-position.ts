@@ -55,6 +55,11 @@ export interface PositionInput {
 /** Reads one commit of the walk back from `tip`. */
 export type CommitReader = (tip: string, sha: string) => Promise<WalkedCommit>
 
+/** One commit over the REST API (`GET …/commit/{sha}`): the walk's reader where git cannot answer. */
+export function restCommit(api: ApiClient, ref: RepoRef, sha: string): Promise<WalkedCommit> {
+  return api.getJson<WalkedCommit>(`${repoBase(ref)}/commit/${sha}`)
+}
+
 /** Where the branch stands (see the module comment). */
 export async function branchPosition(input: PositionInput): Promise<Position> {
   const { api, ref, pair, index, hold, logger } = input
@@ -101,7 +106,7 @@ export async function descendsFrom(
   tip: string,
   ancestor: string,
   onCommit?: (commit: WalkedCommit) => void,
-  readCommit: CommitReader = (_tip, sha) => api.getJson<WalkedCommit>(`${repoBase(ref)}/commit/${sha}`),
+  readCommit: CommitReader = (_tip, sha) => restCommit(api, ref, sha),
 ): Promise<boolean> {
   const queue = [tip]
   const seen = new Set(queue)

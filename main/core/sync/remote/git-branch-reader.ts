@@ -13,13 +13,12 @@
 import { join } from 'node:path'
 import type { Session } from '../../auth/auth-service.js'
 import type { ApiClient } from '../../bitbucket/api-client.js'
-import { repoBase } from '../../bitbucket/api-paths.js'
 import { gitAuthorizer } from '../../git/git-authorizer.js'
 import { GitObjectError } from '../../git/git-objects.js'
 import { GitRefsUnavailable } from '../../git/ref-advertisement.js'
 import { UploadPackFetch } from '../../git/upload-pack-fetch.js'
 import { silentLogger, type Logger } from '../../log/logger.js'
-import type { WalkedCommit } from '../pass/branch-position.js'
+import { restCommit, type WalkedCommit } from '../pass/branch-position.js'
 import type { RemoteChange } from '../pass/reconcile.js'
 import type { SyncPair } from '../pairs/sync-pair.js'
 import { GitMirror } from './git-mirror.js'
@@ -72,7 +71,7 @@ export class GitBranchReader {
   readonly commit = async (tip: string, sha: string): Promise<WalkedCommit> => {
     const found = (await this.ready(tip)) ? this.options.mirror.commit(sha) : null
     if (found) return { hash: sha, message: found.message, parents: found.parents.map((hash) => ({ hash })) }
-    return this.options.api.getJson<WalkedCommit>(`${repoBase(this.options.ref)}/commit/${sha}`)
+    return restCommit(this.options.api, this.options.ref, sha)
   }
 
   /** The changes from `base` to `tip` under `prefix`, or null when git cannot tell them. */
