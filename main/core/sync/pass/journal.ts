@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { JsonStore } from '../../store/json-store.js'
 import type { Logger } from '../../log/logger.js'
-import { indexEntrySchema } from '../local/index-store.js'
+import { indexEntrySchema } from '../local/index-format.js'
 import type { IndexEntry } from '../types.js'
 
 export interface JournalEntry {

@@ -19,9 +19,6 @@ import { silentLogger, type Logger } from '../../log/logger.js'
 import { toLocalPath } from '../../../../shared/bitbucket/repo-path.js'
 import { branchPosition } from './branch-position.js'
 import {
-  localMapOf,
-  remoteLinkSkip,
-  type BroughtIn,
   type LookedHere,
   type PairSyncDeps,
   type PassOptions,
@@ -33,8 +30,9 @@ import {
 } from './pass-run.js'
 import { MAX_BYTES_PER_COMMIT, MAX_FILES_PER_COMMIT, takeBatch } from './commit-batches.js'
 import { watchForLateCommits } from './late-commits.js'
+import { bringIn, type BringInContext } from './bring-in.js'
 import { commitChanges, type CommitContext } from './commit-changes.js'
-import { buildChangeSet, type LocalChangeSet } from './change-set.js'
+import { buildChangeSet } from './change-set.js'
 import { DeletionLedger } from './deletion-ledger.js'
 import { safetyCheck } from './deletion-guard.js'
 import { HoldStore, type Hold, type HoldRequest } from './hold-store.js'
@@ -42,12 +40,11 @@ import { IgnoreRules } from '../local/ignore-rules.js'
 import { emptyIndex, IndexStore } from '../local/index-store.js'
 import { Journal } from './journal.js'
 import { quietPoll } from './quiet-poll.js'
-import { applyRemote, type Applied } from '../remote/apply-remote.js'
+import type { Applied } from '../remote/apply-remote.js'
 import { recoverJournal } from './journal-recovery.js'
 import { restoreHeld } from './restore-held.js'
 import { UnconfirmedChanges } from './unconfirmed-changes.js'
-import { reconcile } from './reconcile.js'
-import { branchChangesSince, type RepoRef } from '../remote/remote-tree.js'
+import type { RepoRef } from '../remote/remote-tree.js'
 import { branchTipsOf } from '../remote/branch-tips.js'
 import { gitReaderOf, type GitBranchReader } from '../remote/git-branch-reader.js'
 import { StagingRecord } from '../remote/staging-record.js'
@@ -58,8 +55,6 @@ import type { IndexEntry, PairIndex, Upload } from '../types.js'
 
 /** How often a pass starts again after a 409 before it gives up for now. */
 const MAX_STALE_ROUNDS = 5
-/** How often a pass compares again files that changed here while it brought the branch's versions in. */
-const MAX_RECOMPARE_ROUNDS = 3
 /** A commit that changes nothing (it creates a branch); the pass fills in the rest. */
 const EMPTY_PLAN = { uploads: [], deletions: [], hashed: new Map(), deletedLocal: [], conflicts: [] }
 
@@ -270,7 +265,7 @@ export class PairSyncer {
     }
     const here = await this.lookHere(run, position)
     if (here.kind !== 'changes') return here
-    const brought = await this.bringIn(run, position.tip, here.local, here.skips)
+    const brought = await bringIn(this.bringInContext(), run, position.tip, here.local, here.skips)
     if (brought.kind !== 'applied') return brought
     return this.commitRound(run, position, brought.applied, brought.skips)
   }
@@ -313,85 +308,6 @@ export class PairSyncer {
     return {
       kind: 'done',
       outcome: await this.held({ reason: verdict.hold, message: verdict.message, deletions: verdict.deletions }),
-    }
-  }
-
-  /** Brings the branch's changes into the folder; the base moves to the tip once they all are in. */
-  private async bringIn(
-    run: PassRun,
-    tip: string | null,
-    local: LocalChangeSet,
-    skips: PassSkips,
-  ): Promise<Round | BroughtIn> {
-    const { state } = run
-    const remote = await branchChangesSince({
-      api: this.deps.session.api,
-      ref: this.ref,
-      base: run.index.base,
-      tip,
-      unapplied: run.unapplied,
-      prefix: this.pair.pathInRepo,
-      logger: this.log,
-      ...(this.git ? { git: this.git } : {}),
-    })
-    if (state.broughtInAt !== tip) {
-      state.broughtIn.clear()
-      state.broughtInAt = tip
-    }
-    for (const path of state.broughtIn) remote.delete(path)
-    const staging = this.staging.start(this.inside)
-    let applied: Applied
-    try {
-      applied = await applyRemote({
-        api: this.deps.session.api,
-        ref: this.ref,
-        pair: this.pair,
-        tip,
-        actions: reconcile(localMapOf(local), remote),
-        local,
-        index: run.index,
-        device: this.deps.device,
-        now: this.deps.now ?? Date.now,
-        inside: this.inside,
-        staging,
-        logger: this.log,
-        ...(this.git ? { source: this.git.blob } : {}),
-      })
-    } finally {
-      await staging.finish()
-    }
-    await this.index.save(run.index)
-    state.downloaded += applied.downloaded
-    for (const path of applied.conflicts) if (!state.conflicts.includes(path)) state.conflicts.push(path)
-    // applyRemote names each conflict's copy at the same place in `copies`.
-    applied.conflicts.forEach((path, i) => {
-      const copy = applied.copies[i]
-      if (copy !== undefined) state.copies.set(path, copy)
-    })
-    const refused = new Map(applied.refused.map((r) => [r.path, r]))
-    for (const path of remote.keys()) if (!refused.has(path)) state.broughtIn.add(path)
-    this.logApplied(applied.downloaded, applied.conflicts, applied.refused)
-
-    const changedHere = applied.refused.filter((r) => r.reason === 'changed-here')
-    if (changedHere.length > 0 && run.recompareRounds < MAX_RECOMPARE_ROUNDS) {
-      // Changed here while the branch's version came in: compared again, now changed on both sides.
-      run.recompareRounds++
-      if (run.scope)
-        for (const path of [...changedHere.map((r) => this.localOf(r.path)), ...applied.copies]) run.scope.add(path)
-      return { kind: 'again' }
-    }
-    // What could not be brought in is remembered before the base moves past it.
-    run.unapplied = new Map([...refused.keys()].map((path) => [path, remote.get(path)!]))
-    await this.unapplied.replace(run.unapplied)
-    // Links in the branch that point outside the folder are never created: reported like the scan's skips.
-    const outsideLinks = applied.refused.filter((r) => r.reason === 'link-outside')
-    return {
-      kind: 'applied',
-      applied,
-      skips: {
-        ...skips,
-        skipped: [...skips.skipped, ...outsideLinks.map((r) => remoteLinkSkip(this.localOf(r.path)))],
-      },
     }
   }
 
@@ -542,15 +458,18 @@ export class PairSyncer {
     this.log.info('sync.hold-released', { pair: this.pair.id, reason: hold.reason, answer: hold.resolution })
   }
 
-  private logApplied(
-    downloaded: number,
-    conflicts: string[],
-    refused: readonly { path: string; reason: string }[],
-  ): void {
-    const pair = this.pair.id
-    if (downloaded > 0) this.log.info('sync.downloaded', { pair, files: downloaded })
-    if (conflicts.length > 0) this.log.warn('sync.conflicts', { pair, paths: conflicts })
-    for (const r of refused) this.log.warn('sync.remote-change-refused', { pair, path: r.path, reason: r.reason })
+  private bringInContext(): BringInContext {
+    return {
+      deps: this.deps,
+      pair: this.pair,
+      ref: this.ref,
+      index: this.index,
+      staging: this.staging,
+      unapplied: this.unapplied,
+      inside: this.inside,
+      git: this.git,
+      logger: this.log,
+    }
   }
 
   private commitContext(): CommitContext {

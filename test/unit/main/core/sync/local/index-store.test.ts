@@ -3,13 +3,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import {
-  emptyIndex,
-  IndexCorruptError,
-  IndexStore,
-  loadIndex,
-  saveIndex,
-} from '../../../../../../main/core/sync/local/index-store.js'
+import { IndexCorruptError } from '../../../../../../main/core/sync/local/index-format.js'
+import { emptyIndex, IndexStore, loadIndex, saveIndex } from '../../../../../../main/core/sync/local/index-store.js'
 import type { PairIndex } from '../../../../../../main/core/sync/types.js'
 
 async function dir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
