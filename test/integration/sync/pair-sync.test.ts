@@ -3,9 +3,10 @@
  * branch and the folder hold the same files, byte for byte.
  */
 import assert from 'node:assert/strict'
-import { chmod, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { loadIndex } from '../../../main/core/sync/local/index-store.js'
 import { HoldStore } from '../../../main/core/sync/pass/hold-store.js'
 import { syncFixture } from '../../support/sync-fixture.js'
 
@@ -46,6 +47,20 @@ test('create, edit, delete, rename and move a folder: one commit each, the branc
   const history = await f.history.list()
   assert.equal(history.filter((e) => e.status === 'committed').length, 3)
   assert.ok(history[0]!.link?.includes(`/pail-demo/handbook/commits/${(moved as { commit: string }).commit}`))
+})
+
+test('a file touched but not changed makes no commit, and its new time is saved so it is not read again', async (t) => {
+  const f = await syncFixture(t)
+  await f.syncOnce()
+  const readme = join(f.folder, 'README.md')
+  // An hour ago: outside the racy window, so the index keeps the time rather than 0.
+  const touched = new Date(Date.now() - 3_600_000)
+  await utimes(readme, touched, touched)
+  const before = await f.commitCount()
+  assert.deepEqual(await f.syncOnce(), { status: 'up-to-date', downloaded: 0, skipped: [] })
+  assert.equal(await f.commitCount(), before, 'no commit')
+  const index = await loadIndex(join(f.stateDir, 'index.json'), 'main')
+  assert.equal(index.files['README.md']?.mtimeMs, touched.getTime(), 'the new time is in the index on disk')
 })
 
 test('a burst of 1,000 files becomes one commit', async (t) => {

@@ -1,0 +1,55 @@
+/**
+ * Child process of case 3's warm start (cold-warm.ts), so that each start is a new process, as a
+ * launch of Pail is: nothing of the index is in memory, it is read and parsed from disk.
+ *
+ * `pail`: one PairSyncer pass of the bench's pair, with its session from the stored sign-in;
+ * prints `{"ms":…,"status":…,"downloaded":…}`, timed from the pass's start (process start and
+ * module loading, which `tsx` inflates, are left out). `floor`: the least any Node program does
+ * to tell that nothing changed, a plain synchronous walk (readdir of every folder, lstat of every
+ * file); prints `{"ms":…,"files":…}`.
+ */
+import { lstatSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { HistoryStore } from '../../main/core/history/history-store.js'
+import { JsonSettingsStore } from '../../main/core/settings/settings-store.js'
+import { PairStore } from '../../main/core/sync/pairs/pair-store.js'
+import { PairSyncer } from '../../main/core/sync/pass/pair-syncer.js'
+import { pailAuthService } from './pail-home.js'
+
+const { PAIL_BENCH_MODE: mode, PAIL_BENCH_HOME: home, PAIL_BENCH_PAIR: pairId, PAIL_BENCH_FOLDER: folder } = process.env
+const say = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`)
+
+/** Every file under `dir`, lstat'ed; returns how many. */
+function walk(dir: string): number {
+  let files = 0
+  for (const dirent of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, dirent.name)
+    if (dirent.isDirectory()) files += walk(path)
+    else if (lstatSync(path).isFile()) files++
+  }
+  return files
+}
+
+if (mode === 'floor') {
+  if (!folder) throw new Error('missing PAIL_BENCH_FOLDER')
+  const started = performance.now()
+  const files = walk(folder)
+  say({ ms: performance.now() - started, files })
+} else {
+  const { PAIL_BENCH_WEB_URL: webUrl, PAIL_BENCH_API_URL: apiUrl } = process.env
+  if (!home || !pairId || !webUrl || !apiUrl) throw new Error('missing PAIL_BENCH_* environment')
+  const session = await pailAuthService(home, { webUrl, apiUrl }).session()
+  if (!session) throw new Error(`no signed-in account in ${home}`)
+  const pair = (await new PairStore(new JsonSettingsStore(home), home).list()).find((p) => p.id === pairId)
+  if (!pair) throw new Error(`no pair ${pairId} in ${home}`)
+  const history = new HistoryStore(home)
+  const started = performance.now()
+  const outcome = await new PairSyncer(pair, {
+    session,
+    history,
+    stateDir: join(home, 'pairs', pair.id),
+    device: 'bench',
+  }).syncOnce()
+  const ms = performance.now() - started
+  say({ ms, status: outcome.status, downloaded: 'downloaded' in outcome ? outcome.downloaded : null })
+}
