@@ -6,6 +6,7 @@
  * its index exactly what Bitbucket stored.
  */
 import { basename } from 'node:path/posix'
+import pLimit from 'p-limit'
 import type { CredentialKind } from '../../../shared/auth/scope-catalogue.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { FileMode, Upload } from '../sync/types.js'
@@ -21,6 +22,7 @@ import {
   type Part,
 } from './multipart-body.js'
 import { prepareUpload, uploadContent, uploadHasher, type PreparedUpload } from './upload-source.js'
+import { ReadAhead } from './read-ahead.js'
 import { srcCommitPath } from './api-paths.js'
 import { processReadGuard, type ReadGuard } from '../fs/read-guard.js'
 
@@ -81,6 +83,8 @@ const LARGE_UPLOAD_BYTES = 8 * 1024 * 1024
 const LARGE_UPLOAD_TOKEN_VALIDITY_MS = 15 * 60_000
 /** Progress is reported at most once per this many bytes (and at each file and at the end). */
 const PROGRESS_STEP = 256 * 1024
+/** Uploads whose size is fixed (prepareUpload) at once. */
+const PREPARE_CONCURRENCY = 16
 
 /** One attempt's body: sizes fixed, hashers fresh (a retry after a 401 makes a new one). */
 interface Attempt {
@@ -103,6 +107,7 @@ function partsOf(
   ]
   if (request.parents !== null) parts.push({ kind: 'field', name: 'parents', value: request.parents })
   if (request.author !== undefined) parts.push({ kind: 'field', name: 'author', value: request.author })
+  const ahead = new ReadAhead(prepared, hashers, guard)
   prepared.forEach((upload, i) => {
     parts.push({
       kind: 'file',
@@ -112,7 +117,8 @@ function partsOf(
       size: upload.size,
       content: async function* () {
         track(upload.repoPath)
-        yield* uploadContent(upload, hashers[i]!, guard)
+        if (ahead.covers(i)) yield await ahead.take(i)
+        else yield* uploadContent(upload, hashers[i]!, guard)
         track(null)
       },
     })
@@ -158,8 +164,9 @@ async function* withProgress(
 }
 
 async function prepareAttempt(request: CommitRequest, guard: ReadGuard): Promise<Attempt> {
-  const prepared: PreparedUpload[] = []
-  for (const upload of request.uploads) prepared.push(await prepareUpload(upload, guard))
+  // Side by side: one after another, each file's checks and stat waited on the thread pool in turn.
+  const limit = pLimit(PREPARE_CONCURRENCY)
+  const prepared = await Promise.all(request.uploads.map((upload) => limit(() => prepareUpload(upload, guard))))
   const hashers = prepared.map(uploadHasher)
   const state: ProgressState = { path: null, changed: false, filesDone: 0, filesTotal: prepared.length }
   const parts = partsOf(request, prepared, hashers, guard, (path) => {
