@@ -5,7 +5,8 @@
  * of many small files spent most of its upload waiting on those round trips (measured: ~0.3 ms a
  * file, 1.5 s of a 5,000-file commit). Here the next few small files are read while earlier ones
  * are sent, through the same uploadContent, so the bytes sent and hashed and every check stay
- * those of upload-source.ts. Memory stays bounded: at most WINDOW files of at most MAX_BYTES.
+ * those of upload-source.ts. Memory stays bounded: at most READ_AHEAD_FILES + 1 files of at most
+ * READ_AHEAD_MAX_BYTES each.
  */
 import type { GitBlobHasher } from '../git/blob-hash.js'
 import type { ReadGuard } from '../fs/read-guard.js'
@@ -59,7 +60,7 @@ export class ReadAhead {
   private read(i: number): Promise<Buffer> {
     const collect = async (): Promise<Buffer> => {
       const chunks: Uint8Array[] = []
-      // uploadContent may hand out a buffer it reads into again: each chunk is copied.
+      // uploadContent may read into a buffer again once resumed: Buffer.concat copies the chunks out.
       for await (const chunk of uploadContent(this.prepared[i]!, this.hashers[i]!, this.guard)) chunks.push(chunk)
       return Buffer.concat(chunks)
     }
