@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process'
 import { randomFillSync } from 'node:crypto'
 import { link, mkdir, open, rm, statfs } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { SentFile } from '../../main/core/bitbucket/src-commit.js'
@@ -39,6 +40,16 @@ interface ChildReport {
   baselineRssBytes: number
   maxRssBytes: number
   ms: number
+  /** CPU time of the upload, every thread of the process. */
+  cpuMs: number
+}
+
+/** CPU time this (the bench) process used while `work` ran: the discarding endpoint's, which runs here. */
+async function withOwnCpu<T>(work: () => Promise<T>): Promise<{ value: T; serverCpuMs: number }> {
+  const before = process.cpuUsage()
+  const value = await work()
+  const used = process.cpuUsage(before)
+  return { value, serverCpuMs: (used.user + used.system) / 1000 }
 }
 
 /** Writes `bytes` of fresh random content in 8 MiB chunks (never more than one chunk in memory). */
@@ -97,6 +108,11 @@ function runChild(ctx: BenchContext, env: Record<string, string>): Promise<Child
 const RSS_LIMIT_BYTES = 150e6
 const THROUGHPUT_SHARE = 0.8
 
+/** CPU over wall time: how many cores were busy on average. */
+function busy(cpuMs: number, wallMs: number): string {
+  return (cpuMs / wallMs).toFixed(2)
+}
+
 /** Pail's upload process: one createCommit of `file`, to the emulator or to another API origin. */
 async function pailUpload(
   ctx: BenchContext,
@@ -120,7 +136,7 @@ async function pailUpload(
 async function curlUpload(
   file: string,
   to: { url: string; token: string; parent: string; cwd: string },
-): Promise<Measured & { commit: string | null }> {
+): Promise<Measured & { commit: string | null; cpuMs: number }> {
   const out = await timedCommand(
     'curl',
     [
@@ -151,7 +167,7 @@ async function curlUpload(
   if (status !== 201) throw new Error(`curl: the endpoint answered ${status || 'nothing'} to the upload`)
   const location = /^location:\s*(\S+)/im.exec(head)?.[1] ?? ''
   const commit = /\/commit\/([0-9a-f]{40})$/.exec(location)?.[1] ?? null
-  return { ms: out.ms, maxRssBytes: out.maxRssBytes, commit }
+  return { ms: out.ms, maxRssBytes: out.maxRssBytes, cpuMs: out.cpuMs, commit }
 }
 
 /** Fails unless the discarding endpoint's last request was one POST that carried every byte it declared, the file among them. */
@@ -201,22 +217,17 @@ export async function largeFileBench(ctx: BenchContext, bytes: number): Promise<
     // Each client's own ceiling: the same body to an endpoint that only counts it.
     const discardPath = `/2.0/repositories/pail-demo/discard/src`
     let mark = discard.requests.length
-    const pailDiscard = await pailUpload(ctx, file, {
-      apiUrl: discard.url,
-      repository: 'discard',
-      parent: DISCARDED_COMMIT,
-    })
+    const { value: pailDiscard, serverCpuMs: pailServerCpuMs } = await withOwnCpu(() =>
+      pailUpload(ctx, file, { apiUrl: discard.url, repository: 'discard', parent: DISCARDED_COMMIT }),
+    )
     assertDiscarded(discard, mark, bytes, 'Pail (discarding endpoint)')
     assertSent(pailDiscard, 'Pail (discarding endpoint)')
     if (pailDiscard.commit !== DISCARDED_COMMIT)
       throw new Error('Pail (discarding endpoint): wrong commit from the answer')
     mark = discard.requests.length
-    const curlDiscard = await curlUpload(file, {
-      url: `${discard.url}${discardPath}`,
-      token,
-      parent: DISCARDED_COMMIT,
-      cwd: dir,
-    })
+    const { value: curlDiscard, serverCpuMs: curlServerCpuMs } = await withOwnCpu(() =>
+      curlUpload(file, { url: `${discard.url}${discardPath}`, token, parent: DISCARDED_COMMIT, cwd: dir }),
+    )
     assertDiscarded(discard, mark, bytes, 'curl (discarding endpoint)')
 
     // Pail: one POST /src from a second Pail process.
@@ -290,6 +301,18 @@ export async function largeFileBench(ctx: BenchContext, bytes: number): Promise<
           peers: [rate(curlDiscard.ms), null],
         },
         {
+          label: '  CPU time of the client, discarding endpoint',
+          unit: 'ms',
+          pail: pailDiscard.cpuMs,
+          peers: [curlDiscard.cpuMs, null],
+        },
+        {
+          label: '  CPU time of the discarding server',
+          unit: 'ms',
+          pail: pailServerCpuMs,
+          peers: [curlServerCpuMs, null],
+        },
+        {
           label: 'peak RSS, discarding endpoint',
           unit: 'bytes',
           pail: pailDiscard.maxRssBytes,
@@ -316,7 +339,7 @@ export async function largeFileBench(ctx: BenchContext, bytes: number): Promise<
         `Pail: createCommit in its own process, hashing while it streams; idle baseline ${formatValue(pail.baselineRssBytes, 'bytes')} (Node, tsx, Pail's modules, a session); peak RSS is the kernel's for the whole process.`,
         `curl: curl -F with the file part streamed from disk, the token in a header from standard input; peak RSS from GNU time.`,
         `git: ${peer.steps.map((s) => `${s.name} ${formatValue(s.ms, 'ms')} / ${formatValue(s.maxRssBytes, 'bytes')}`).join(', ')}; a step's peak RSS is the largest of git and the processes it waited for (remote-http, pack-objects), file pages it maps included.`,
-        `Discarding endpoint: a node:http server in the bench process that reads and counts the body, then answers 201; both clients' every byte arrived.`,
+        `Discarding endpoint: a node:http server in the bench process that reads and counts the body, then answers 201; both clients' every byte arrived. Cores busy (client + server CPU over wall; this machine has ${availableParallelism()}): Pail ${busy(pailDiscard.cpuMs + pailServerCpuMs, pailDiscard.ms)}, curl ${busy(curlDiscard.cpuMs + curlServerCpuMs, curlDiscard.ms)}. Pail's client CPU includes hashing every byte (SHA-1, for the blob it records), which curl does not do.`,
         `All three branches checked: large.bin is blob ${expected.slice(0, 12)}…, as git hash-object gives it.`,
       ],
       summary: `${formatValue(bytes, 'bytes')} upload: Pail ${formatValue(rate(pail.ms), 'bytes/s')} (curl ${formatValue(rate(curl.ms), 'bytes/s')}, ${formatRatio(rate(pail.ms), rate(curl.ms))}), peak RSS ${formatValue(pailPeak, 'bytes')}`,

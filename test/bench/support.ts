@@ -240,9 +240,10 @@ export async function requireCommand(command: string, install: string): Promise<
   }
 }
 
-/** What a command printed, besides its wall time and peak RSS. */
+/** What a command printed, besides its wall time and peak RSS, and the CPU time it (and what it waited for) used. */
 export interface CommandOutput extends Measured {
   stdout: string
+  cpuMs: number
 }
 
 /**
@@ -262,7 +263,7 @@ export async function timedCommand(
     const started = performance.now()
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
       (resolve, reject) => {
-        const child = spawn(TIME, ['-f', '%M', '-o', timeFile, command, ...args], {
+        const child = spawn(TIME, ['-f', '%M %U %S', '-o', timeFile, command, ...args], {
           cwd: options.cwd,
           env: options.env ?? { PATH: process.env.PATH ?? '/usr/bin:/bin' },
           stdio: ['pipe', 'pipe', 'pipe'],
@@ -286,9 +287,14 @@ export async function timedCommand(
     )
     const ms = performance.now() - started
     if (code !== 0) throw new Error(`${command} ${args[0]} exited ${code}: ${scrub(stderr, secrets).trim()}`)
-    const kib = Number((await readFile(timeFile, 'utf8')).trim().split('\n').at(-1))
-    if (!Number.isFinite(kib) || kib <= 0) throw new Error(`could not read the peak RSS of ${command} from ${TIME}`)
-    return { ms, maxRssBytes: kib * 1024, stdout: scrub(stdout, secrets) }
+    // Peak RSS in KiB, then user and system CPU seconds.
+    const [kib, user, system] = ((await readFile(timeFile, 'utf8')).trim().split('\n').at(-1) ?? '')
+      .split(' ')
+      .map(Number)
+    if (!Number.isFinite(kib) || kib! <= 0) throw new Error(`could not read the peak RSS of ${command} from ${TIME}`)
+    if (!Number.isFinite(user) || !Number.isFinite(system))
+      throw new Error(`could not read the CPU time of ${command} from ${TIME}`)
+    return { ms, maxRssBytes: kib! * 1024, cpuMs: (user! + system!) * 1000, stdout: scrub(stdout, secrets) }
   } finally {
     await rm(timeDir, { recursive: true, force: true })
   }
