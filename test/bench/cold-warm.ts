@@ -2,19 +2,18 @@
  * Case 3 of issue #11: a folder of many small files (100,000 in 2,000 folders at full size).
  * Cold start: Pail's first sync of the folder into an empty repository (scan, hash, the first
  * commits), next to git's `add -A`, `commit` and `push` over smart HTTP to the same emulator.
- * Warm start, nothing changed: a PairSyncer pass in a new process (warm-start-child.ts; what
+ * Warm start, nothing changed: a PairSyncer pass in a new process (pass-child.ts; what
  * every Pail start does: read and parse the index, ask for the branch tip, scan the folder
  * against the index, find nothing to do), next to `git status`, and beside them the same pass in
  * this process (the index already in memory, as in a running Pail) and the floor of any Node
  * program (a plain walk: readdir and lstat of everything). Targets: cold ≤ 1.0× git, warm ≤ 1.0×
  * git status. Both branches are checked file by file. The folder stays for case 4 (many-files.ts).
  */
-import { spawn } from 'node:child_process'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { formatRatio, formatValue, perItem, target, type Section } from './report.js'
 import { foldersFor, pairFolder, syncedFolders, writeManyFiles } from './many-files.js'
+import { passInNewProcess, runPassChild } from './pass-in-new-process.js'
 import {
   assertTree,
   createRepo,
@@ -27,25 +26,6 @@ import {
 
 /** Warm starts are short and noisy: the median of this many. */
 const WARM_RUNS = 5
-const CHILD = fileURLToPath(new URL('./warm-start-child.ts', import.meta.url))
-
-/** Runs warm-start-child.ts with `env` and returns the line it printed. */
-async function childRun<T>(env: Record<string, string>): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')))
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', resolve)
-  })
-  if (code !== 0) throw new Error(`the warm-start child exited ${code}: ${stderr.trim()}`)
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as T
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -86,13 +66,7 @@ export async function coldWarmBench(ctx: BenchContext, count: number): Promise<S
   // Pail, warm: nothing changed since. A launch (a new process), then a pass of a running Pail.
   const launches: number[] = []
   for (let i = 0; i < WARM_RUNS; i++) {
-    const run = await childRun<{ ms: number; status: string; downloaded: number | null }>({
-      PAIL_BENCH_MODE: 'pail',
-      PAIL_BENCH_HOME: ctx.home,
-      PAIL_BENCH_PAIR: paired.pair.id,
-      PAIL_BENCH_WEB_URL: ctx.info.webUrl,
-      PAIL_BENCH_API_URL: ctx.info.apiUrl,
-    })
+    const run = await passInNewProcess(ctx, ctx.home, paired.pair.id)
     if (run.status !== 'up-to-date' || run.downloaded !== 0)
       throw new Error(`Pail, warm start: expected nothing to do, got ${JSON.stringify(run)}`)
     launches.push(run.ms)
@@ -106,7 +80,10 @@ export async function coldWarmBench(ctx: BenchContext, count: number): Promise<S
   }
   const floors: number[] = []
   for (let i = 0; i < WARM_RUNS; i++) {
-    const run = await childRun<{ ms: number; files: number }>({ PAIL_BENCH_MODE: 'floor', PAIL_BENCH_FOLDER: folder })
+    const run = await runPassChild<{ ms: number; files: number }>({
+      PAIL_BENCH_MODE: 'floor',
+      PAIL_BENCH_FOLDER: folder,
+    })
     // The files written, and the README.md the new repository brought down.
     if (run.files !== count + 1) throw new Error(`the plain walk found ${run.files} files, not ${count + 1}`)
     floors.push(run.ms)

@@ -1,12 +1,14 @@
 /**
- * Child process of case 3's warm start (cold-warm.ts), so that each start is a new process, as a
- * launch of Pail is: nothing of the index is in memory, it is read and parsed from disk.
+ * A PairSyncer pass in a process of its own, as a launch of Pail is, and as git's peers run:
+ * nothing of the index is in memory (it is read and parsed from disk), and the emulator in the
+ * bench process has the other core to itself, as Bitbucket would. Used by case 1 (the burst's
+ * pass) and case 3 (the warm start). pass-in-new-process.ts runs it.
  *
- * `pail`: one PairSyncer pass of the bench's pair, with its session from the stored sign-in;
- * prints `{"ms":…,"status":…,"downloaded":…}`, timed from the pass's start (process start and
- * module loading, which `tsx` inflates, are left out). `floor`: the least any Node program does
- * to tell that nothing changed, a plain synchronous walk (readdir of every folder, lstat of every
- * file); prints `{"ms":…,"files":…}`.
+ * `pail`: one pass of the bench's pair, with its session from the stored sign-in; prints
+ * `{"ms":…,"status":…,"uploaded":…,"deleted":…,"downloaded":…}`, timed from the pass's start
+ * (process start and module loading, which `tsx` inflates, are left out). `floor`: the least any
+ * Node program does to tell that nothing changed, a plain synchronous walk (readdir of every
+ * folder, lstat of every file); prints `{"ms":…,"files":…}`.
  */
 import { lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -51,5 +53,12 @@ if (mode === 'floor') {
     device: 'bench',
   }).syncOnce()
   const ms = performance.now() - started
-  say({ ms, status: outcome.status, downloaded: 'downloaded' in outcome ? outcome.downloaded : null })
+  const committed = outcome.status === 'committed'
+  say({
+    ms,
+    status: outcome.status,
+    uploaded: committed ? outcome.uploaded : 0,
+    deleted: committed ? outcome.deleted : 0,
+    downloaded: 'downloaded' in outcome ? outcome.downloaded : null,
+  })
 }
