@@ -6,7 +6,8 @@
  * file, 1.5 s of a 5,000-file commit). Here the next few small files are read while earlier ones
  * are sent, through the same uploadContent, so the bytes sent and hashed and every check stay
  * those of upload-source.ts. Memory stays bounded: at most READ_AHEAD_FILES + 1 files of at most
- * READ_AHEAD_MAX_BYTES each.
+ * READ_AHEAD_MAX_BYTES each. While small files are read synchronously (sync-while-fast.ts: a
+ * fast local disk) a read ahead is over at once; it pays where they go through the thread pool.
  */
 import type { GitBlobHasher } from '../git/blob-hash.js'
 import type { ReadGuard } from '../fs/read-guard.js'

@@ -10,6 +10,7 @@
  * whose real path lies in a Pail home is refused when the attempt is prepared and again right
  * before it is opened, and the file opened must be the very file that was checked.
  */
+import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs'
 import { lstat, open, readlink, stat, type FileHandle } from 'node:fs/promises'
 import type { FileMode, Upload } from '../sync/types.js'
 import { FileUnreadableError, UploadFileChangedError } from './commit-errors.js'
@@ -17,6 +18,7 @@ import { GitBlobHasher } from '../git/blob-hash.js'
 import { threadSha1 } from './sha1-thread.js'
 import { READ_NO_FOLLOW } from '../fs/open-flags.js'
 import { processReadGuard, ProtectedPathError, type ReadGuard } from '../fs/read-guard.js'
+import { SMALL_FILE_BYTES, smallFileReads } from '../fs/sync-while-fast.js'
 
 /** An upload with its size (and, for links, target) fixed for one attempt. */
 export interface PreparedUpload {
@@ -69,24 +71,64 @@ function localError(upload: { repoPath: string }, error: unknown): Error {
  * ProtectedPathError for a path inside Pail's home (`guard`: the process's by default).
  */
 export async function prepareUpload(upload: Upload, guard?: ReadGuard): Promise<PreparedUpload> {
-  const base = { repoPath: upload.repoPath, absolutePath: upload.absolutePath, mode: upload.mode }
   try {
-    await (guard ?? (await processReadGuard())).assertReadable(upload.absolutePath, {
-      isLink: upload.mode === 'link',
-    })
-    if (upload.mode === 'link') {
-      // The scanner hashed this text; sending the same bytes keeps index and commit in agreement.
-      const linkTarget =
-        upload.linkTarget !== undefined
-          ? Buffer.from(upload.linkTarget, 'utf8')
-          : await readlink(upload.absolutePath, { encoding: 'buffer' })
-      return { ...base, size: linkTarget.length, linkTarget }
-    }
-    const info = await lstat(upload.absolutePath)
-    if (!info.isFile()) throw changed(upload, 'is no longer a plain file')
-    return { ...base, size: info.size, linkTarget: null }
+    const checker = guard ?? (await processReadGuard())
+    // The same checks either way; synchronously while the filesystem is fast (sync-while-fast.ts).
+    return smallFileReads.on ? smallFileReads.time(() => prepareNow(upload, checker)) : await prepare(upload, checker)
   } catch (error) {
     throw localError(upload, error)
+  }
+}
+
+async function prepare(upload: Upload, guard: ReadGuard): Promise<PreparedUpload> {
+  await guard.assertReadable(upload.absolutePath, { isLink: upload.mode === 'link' })
+  // The scanner hashed a link's text; sending the same bytes keeps index and commit in agreement.
+  if (upload.mode === 'link')
+    return prepared(upload, null, upload.linkTarget ?? (await readlink(upload.absolutePath, { encoding: 'buffer' })))
+  return prepared(upload, await lstat(upload.absolutePath), null)
+}
+
+function prepareNow(upload: Upload, guard: ReadGuard): PreparedUpload {
+  guard.assertReadableNow(upload.absolutePath, { isLink: upload.mode === 'link' })
+  if (upload.mode === 'link')
+    return prepared(upload, null, upload.linkTarget ?? readlinkSync(upload.absolutePath, { encoding: 'buffer' }))
+  return prepared(upload, lstatSync(upload.absolutePath), null)
+}
+
+/** The prepared upload of a plain file (`info`, its lstat) or a link (`target`, its text). */
+function prepared(upload: Upload, info: Stats | null, target: string | Buffer | null): PreparedUpload {
+  const base = { repoPath: upload.repoPath, absolutePath: upload.absolutePath, mode: upload.mode }
+  if (target !== null) {
+    const linkTarget = typeof target === 'string' ? Buffer.from(target, 'utf8') : target
+    return { ...base, size: linkTarget.length, linkTarget }
+  }
+  if (!info!.isFile()) throw changed(upload, 'is no longer a plain file')
+  return { ...base, size: info!.size, linkTarget: null }
+}
+
+/**
+ * The checks of a file opened for upload: `info` is the open file's stat, `checked` the stat of
+ * the real path the guard passed. The file opened must be the file checked (a link swapped in
+ * between the two is caught here), a plain file, and not shorter than the size fixed.
+ */
+function checkOpened(prepared: PreparedUpload, info: Stats, checked: Stats): void {
+  if (!info.isFile()) throw changed(prepared, 'is no longer a plain file')
+  if (checked.dev !== info.dev || checked.ino !== info.ino) throw changed(prepared, 'was moved or replaced')
+  if (info.size < prepared.size) throw changed(prepared, 'got shorter')
+}
+
+/** A small file's bytes (exactly `size`), in one synchronous read, after uploadContent's checks. */
+function readSmallNow(prepared: PreparedUpload, guard: ReadGuard): Buffer {
+  const real = guard.assertReadableNow(prepared.absolutePath)
+  const fd = openSync(prepared.absolutePath, READ_NO_FOLLOW)
+  try {
+    checkOpened(prepared, fstatSync(fd), statSync(real))
+    // Bytes appended after the size was fixed are never read: the read stops at `size`.
+    const bytes = Buffer.allocUnsafe(prepared.size)
+    if (readSync(fd, bytes, 0, prepared.size, 0) !== prepared.size) throw changed(prepared, 'got shorter')
+    return bytes
+  } finally {
+    closeSync(fd)
   }
 }
 
@@ -105,17 +147,25 @@ export async function* uploadContent(
     return
   }
   if (prepared.size === 0) return
+  const checker = guard ?? (await processReadGuard())
+  if (prepared.size <= SMALL_FILE_BYTES && smallFileReads.on) {
+    // Read whole, synchronously, while the filesystem is fast (sync-while-fast.ts), after the same checks.
+    let whole: Buffer
+    try {
+      whole = smallFileReads.time(() => readSmallNow(prepared, checker))
+    } catch (error) {
+      throw localError(prepared, error)
+    }
+    hasher.update(whole)
+    yield whole
+    return
+  }
   let handle: FileHandle | undefined
   try {
     // Checked now, not only when prepared: a folder above the file may have become a link since.
-    const real = await (guard ?? (await processReadGuard())).assertReadable(prepared.absolutePath)
+    const real = await checker.assertReadable(prepared.absolutePath)
     handle = await open(prepared.absolutePath, READ_NO_FOLLOW)
-    const info = await handle.stat()
-    if (!info.isFile()) throw changed(prepared, 'is no longer a plain file')
-    // The file opened is the file checked: a link swapped in between the two is caught here.
-    const checked = await stat(real)
-    if (checked.dev !== info.dev || checked.ino !== info.ino) throw changed(prepared, 'was moved or replaced')
-    if (info.size < prepared.size) throw changed(prepared, 'got shorter')
+    checkOpened(prepared, await handle.stat(), await stat(real))
   } catch (error) {
     await handle?.close()
     throw localError(prepared, error)

@@ -12,6 +12,7 @@
  * Hard links are out of its reach: a second name for the same file, made on purpose, looks like
  * any other file.
  */
+import { realpathSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { pailHome } from '../config/pail-home.js'
@@ -44,26 +45,59 @@ function isAtOrUnder(path: string, root: string): boolean {
   return p === r || p.startsWith(r.endsWith(sep) ? r : r + sep)
 }
 
+/** What resolving one path gave: its real path, or the error. */
+type Resolved = { real: string } | { error: unknown }
+
+/**
+ * The steps of realPathAllowingMissing, shared by its two drivers (through the thread pool, and
+ * synchronously): each step yields a path to resolve and is given what resolving it gave.
+ */
+function* realPathSteps(path: string): Generator<string, string, Resolved> {
+  const absolute = resolve(path)
+  const missing: string[] = []
+  let current = absolute
+  for (;;) {
+    const resolved = yield current
+    if ('real' in resolved) return missing.length === 0 ? resolved.real : join(resolved.real, ...missing.reverse())
+    const code = (resolved.error as NodeJS.ErrnoException).code
+    const parent = dirname(current)
+    if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === current) return absolute
+    missing.push(basename(current))
+    current = parent
+  }
+}
+
 /**
  * The real path of `path` with every link resolved, also when its last parts do not exist yet:
  * the deepest part that exists is resolved and the rest appended (a home not created yet still
  * has the real place it will be created in).
  */
 export async function realPathAllowingMissing(path: string): Promise<string> {
-  const absolute = resolve(path)
-  const missing: string[] = []
-  let current = absolute
-  for (;;) {
+  const steps = realPathSteps(path)
+  for (let step = steps.next(); ;) {
+    if (step.done) return step.value
+    let resolved: Resolved
     try {
-      const real = await realpath(current)
-      return missing.length === 0 ? real : join(real, ...missing.reverse())
+      resolved = { real: await realpath(step.value) }
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      const parent = dirname(current)
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === current) return absolute
-      missing.push(basename(current))
-      current = parent
+      resolved = { error }
     }
+    step = steps.next(resolved)
+  }
+}
+
+/** realPathAllowingMissing, synchronously (the same realpath(3) as fs/promises' realpath, without the thread pool). */
+export function realPathAllowingMissingNow(path: string): string {
+  const steps = realPathSteps(path)
+  for (let step = steps.next(); ;) {
+    if (step.done) return step.value
+    let resolved: Resolved
+    try {
+      resolved = { real: realpathSync.native(step.value) }
+    } catch (error) {
+      resolved = { error }
+    }
+    step = steps.next(resolved)
   }
 }
 
@@ -92,13 +126,31 @@ export class ReadGuard {
    * path. With `isLink`, the last part is a link that will not be followed (its own text is what
    * is read), so only the folders above it are resolved.
    */
-  async assertReadable(path: string, options: { shown?: string; isLink?: boolean } = {}): Promise<string> {
+  async assertReadable(path: string, options: ReadableOptions = {}): Promise<string> {
     const real = options.isLink
       ? join(await realPathAllowingMissing(dirname(resolve(path))), basename(path))
       : await realPathAllowingMissing(path)
+    return this.refuseProtected(real, path, options)
+  }
+
+  /** assertReadable, synchronously (see sync-while-fast.ts for when). */
+  assertReadableNow(path: string, options: ReadableOptions = {}): string {
+    const real = options.isLink
+      ? join(realPathAllowingMissingNow(dirname(resolve(path))), basename(path))
+      : realPathAllowingMissingNow(path)
+    return this.refuseProtected(real, path, options)
+  }
+
+  private refuseProtected(real: string, path: string, options: ReadableOptions): string {
     if (this.covers(real)) throw new ProtectedPathError(options.shown ?? path)
     return real
   }
+}
+
+/** Options of assertReadable: `shown`, the path as the person gave it; `isLink`, see there. */
+interface ReadableOptions {
+  shown?: string
+  isLink?: boolean
 }
 
 /** Home as given (resolved) → its real path, computed once per process. */

@@ -5,8 +5,10 @@
  * One mechanism, GitBlobHasher; the functions below are its three uses.
  */
 import { createHash, type Hash } from 'node:crypto'
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { READ_NO_FOLLOW } from '../fs/open-flags.js'
+import { SMALL_FILE_BYTES, smallFileReads } from '../fs/sync-while-fast.js'
 
 /**
  * Where a hasher's SHA-1 runs: node:crypto in this thread (the default), or a hashing thread
@@ -125,14 +127,16 @@ export function hashBlob(content: Buffer | string): string {
  * bytes that really were on disk together ("the bytes hashed are the bytes sent", DESIGN.md §4).
  */
 export async function hashFile(absolutePath: string): Promise<FileHash> {
+  // A small file is read and hashed in one synchronous call while the filesystem is fast (sync-while-fast.ts).
+  if (smallFileReads.on) {
+    const now = smallFileReads.time(() => hashSmallNow(absolutePath))
+    if (now) return now
+  }
   let handle
   try {
     handle = await open(absolutePath, READ_NO_FOLLOW)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ELOOP' || code === 'ENOENT')
-      throw new FileChangedError(`${absolutePath} changed while Pail was reading it`, { cause: error })
-    throw error
+    throw openError(absolutePath, error)
   }
   try {
     const before = await handle.stat()
@@ -148,12 +152,49 @@ export async function hashFile(absolutePath: string): Promise<FileHash> {
       if (total > before.size) break
       hasher.update(buffer.subarray(0, bytesRead))
     }
-    const after = await handle.stat()
-    if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      throw new FileChangedError(`${absolutePath} changed while Pail was reading it`)
-    }
-    return { sha: hasher.digest(), size: before.size, mtimeMs: before.mtimeMs }
+    return finished(absolutePath, before, await handle.stat(), total, hasher)
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * hashFile for a file of at most SMALL_FILE_BYTES, synchronously, with the same checks; null
+ * for a larger file (it is read through the thread pool in chunks, keeping memory flat).
+ */
+function hashSmallNow(absolutePath: string): FileHash | null {
+  let fd: number
+  try {
+    fd = openSync(absolutePath, READ_NO_FOLLOW)
+  } catch (error) {
+    throw openError(absolutePath, error)
+  }
+  try {
+    const before = fstatSync(fd)
+    if (!before.isFile()) throw new FileChangedError(`${absolutePath} is no longer a plain file`)
+    if (before.size > SMALL_FILE_BYTES) return null
+    // One byte more than the expected size, so a file that grew is noticed.
+    const buffer = Buffer.allocUnsafe(before.size + 1)
+    const total = readSync(fd, buffer, 0, buffer.length, 0)
+    const hasher = new GitBlobHasher(before.size)
+    if (total <= before.size) hasher.update(buffer.subarray(0, total))
+    return finished(absolutePath, before, fstatSync(fd), total, hasher)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** A file that turned into a link or vanished before it was opened changed; other errors are its own. */
+function openError(absolutePath: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ELOOP' || code === 'ENOENT')
+    return new FileChangedError(`${absolutePath} changed while Pail was reading it`, { cause: error })
+  return error
+}
+
+/** The hash, unless the bytes read, the size or the mtime disagree at the end (the file was being written). */
+function finished(absolutePath: string, before: Stats, after: Stats, total: number, hasher: GitBlobHasher): FileHash {
+  if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs)
+    throw new FileChangedError(`${absolutePath} changed while Pail was reading it`)
+  return { sha: hasher.digest(), size: before.size, mtimeMs: before.mtimeMs }
 }

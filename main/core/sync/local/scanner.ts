@@ -23,6 +23,7 @@ import pLimit, { type LimitFunction } from 'p-limit'
 import { isUploadableName } from '../../../../shared/bitbucket/names.js'
 import { isExecutableMode } from '../../fs/file-mode.js'
 import { processReadGuard, type ReadGuard } from '../../fs/read-guard.js'
+import { SyncWhileFast } from '../../fs/sync-while-fast.js'
 import { IgnoreRules, RULES_FILE } from './ignore-rules.js'
 import { skippedPath, type SkippedPath } from './skipped.js'
 import type { LocalEntry } from '../types.js'
@@ -127,7 +128,7 @@ class Walker {
   private readonly limit: LimitFunction
   private rootUnreadable = false
   /** Whether plain files are stat'ed synchronously (see lstatEachNow); off for the rest of the scan once a batch was slow. */
-  private statNow = true
+  private readonly statNow = new SyncWhileFast(SYNC_BATCH_MS, Infinity)
 
   constructor(
     private readonly root: string,
@@ -182,11 +183,9 @@ class Walker {
    */
   private async statFiles(paths: string[], absolutes: string[]): Promise<void> {
     let results: (Stats | NodeJS.ErrnoException)[]
-    if (this.statNow) {
+    if (this.statNow.on) {
       await nextTurn()
-      const started = performance.now()
-      results = lstatEachNow(absolutes)
-      if (performance.now() - started > SYNC_BATCH_MS) this.statNow = false
+      results = this.statNow.time(() => lstatEachNow(absolutes))
     } else results = await this.limit(() => lstatEach(absolutes))
     const again: Promise<void>[] = []
     results.forEach((result, i) => {

@@ -15,6 +15,7 @@ import {
 } from '../../../../../main/core/bitbucket/upload-source.js'
 import { hashBlob } from '../../../../../main/core/git/blob-hash.js'
 import { ProtectedPathError, ReadGuard } from '../../../../../main/core/fs/read-guard.js'
+import { testOnBothReadPaths } from '../../../../support/read-paths.js'
 
 async function folder(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-upload-'))
@@ -39,7 +40,7 @@ async function read(
   return { bytes: Buffer.concat(chunks), sha: hasher.digest(), size: prepared.size }
 }
 
-test('bytes and hash of a multi-chunk file, an empty file, and a link', async (t) => {
+testOnBothReadPaths('bytes and hash of a multi-chunk file, an empty file, and a link', async (t) => {
   const dir = await folder(t)
   const big = Buffer.alloc(700_001)
   for (let i = 0; i < big.length; i++) big[i] = (i * 31) % 251
@@ -55,7 +56,7 @@ test('bytes and hash of a multi-chunk file, an empty file, and a link', async (t
   assert.equal((await read(join(dir, 'link'), 'link', 'scanned')).sha, hashBlob('scanned'))
 })
 
-test('after the size is fixed, growth is not sent and shrinking fails', async (t) => {
+testOnBothReadPaths('after the size is fixed, growth is not sent and shrinking fails', async (t) => {
   const dir = await folder(t)
   const path = join(dir, 'f')
   await writeFile(path, 'hello')
@@ -78,37 +79,55 @@ test('after the size is fixed, growth is not sent and shrinking fails', async (t
   )
 })
 
-test('a directory, a missing file, or a link where a file was are changes; an unreadable file says so', async (t) => {
-  const dir = await folder(t)
-  await mkdir(join(dir, 'dir'))
-  await assert.rejects(
-    prepareUpload({ repoPath: 'dir', absolutePath: join(dir, 'dir'), mode: 'file' }),
-    UploadFileChangedError,
-  )
-  await assert.rejects(
-    prepareUpload({ repoPath: 'gone', absolutePath: join(dir, 'gone'), mode: 'file' }),
-    UploadFileChangedError,
-  )
-  await writeFile(join(dir, 'target'), 'secret')
-  await symlink(join(dir, 'target'), join(dir, 'swapped'))
-  await assert.rejects(
-    prepareUpload({ repoPath: 'swapped', absolutePath: join(dir, 'swapped'), mode: 'file' }),
-    UploadFileChangedError,
-  )
-  if (process.getuid?.() === 0) return t.diagnostic('running as root: file permissions do not stop reads')
-  await writeFile(join(dir, 'locked'), 'x')
-  await chmod(join(dir, 'locked'), 0)
-  const prepared = await prepareUpload({ repoPath: 'locked', absolutePath: join(dir, 'locked'), mode: 'file' })
-  await assert.rejects(
-    async () => {
-      for await (const _ of uploadContent(prepared, new GitBlobHasher(prepared.size))) void _
-    },
-    (error: unknown) =>
-      error instanceof FileUnreadableError && /Pail cannot read "locked" \(EACCES\)/.test(error.message),
-  )
-})
+testOnBothReadPaths(
+  'a directory, a missing file, or a link where a file was are changes; an unreadable file says so',
+  async (t) => {
+    const dir = await folder(t)
+    await mkdir(join(dir, 'dir'))
+    await assert.rejects(
+      prepareUpload({ repoPath: 'dir', absolutePath: join(dir, 'dir'), mode: 'file' }),
+      UploadFileChangedError,
+    )
+    await assert.rejects(
+      prepareUpload({ repoPath: 'gone', absolutePath: join(dir, 'gone'), mode: 'file' }),
+      UploadFileChangedError,
+    )
+    // Prepared as a file, a folder by the time it is read.
+    await writeFile(join(dir, 'became-folder'), 'notes')
+    const becameFolder = await prepareUpload({
+      repoPath: 'became-folder',
+      absolutePath: join(dir, 'became-folder'),
+      mode: 'file',
+    })
+    await rm(join(dir, 'became-folder'))
+    await mkdir(join(dir, 'became-folder'))
+    await assert.rejects(
+      async () => {
+        for await (const _ of uploadContent(becameFolder, new GitBlobHasher(becameFolder.size))) void _
+      },
+      (error: unknown) => error instanceof UploadFileChangedError && /is no longer a plain file/.test(error.message),
+    )
+    await writeFile(join(dir, 'target'), 'secret')
+    await symlink(join(dir, 'target'), join(dir, 'swapped'))
+    await assert.rejects(
+      prepareUpload({ repoPath: 'swapped', absolutePath: join(dir, 'swapped'), mode: 'file' }),
+      UploadFileChangedError,
+    )
+    if (process.getuid?.() === 0) return t.diagnostic('running as root: file permissions do not stop reads')
+    await writeFile(join(dir, 'locked'), 'x')
+    await chmod(join(dir, 'locked'), 0)
+    const prepared = await prepareUpload({ repoPath: 'locked', absolutePath: join(dir, 'locked'), mode: 'file' })
+    await assert.rejects(
+      async () => {
+        for await (const _ of uploadContent(prepared, new GitBlobHasher(prepared.size))) void _
+      },
+      (error: unknown) =>
+        error instanceof FileUnreadableError && /Pail cannot read "locked" \(EACCES\)/.test(error.message),
+    )
+  },
+)
 
-test(
+testOnBothReadPaths(
   "a file in Pail's home is refused when prepared, and again right before it is opened",
   { skip: process.platform === 'win32' && 'symlinks' },
   async (t) => {

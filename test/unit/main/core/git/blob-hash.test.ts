@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { FileChangedError, GitBlobHasher, hashBlob, hashFile } from '../../../../../main/core/git/blob-hash.js'
 import { randomBytes } from 'node:crypto'
+import { testOnBothReadPaths } from '../../../../support/read-paths.js'
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-hash-'))
@@ -24,33 +25,36 @@ test('hashBlob matches the well-known git hashes of "" and "hello\\n"', () => {
   assert.equal(hashBlob(Buffer.from('hello\n')), 'ce013625030ba8dba906f756967f9e9ca394464a')
 })
 
-test('hashFile equals git hash-object for empty, text, binary, non-ASCII and multi-chunk files', async (t) => {
-  const dir = await tempDir(t)
-  const big = join(dir, 'big.bin')
-  // 3 MB of varied bytes crosses many read chunks, and a chunk boundary at an odd offset.
-  await new Promise<void>((done, fail) => {
-    const out = createWriteStream(big)
-    out.on('error', fail)
-    for (let i = 0; i < 12; i++)
-      out.write(Buffer.from(Array.from({ length: 256 * 1024 + 7 }, (_, j) => (i * 31 + j * 7) % 256)))
-    out.end(done)
-  })
-  const files: Record<string, string | Buffer> = {
-    'empty.txt': '',
-    'hello.txt': 'hello\n',
-    'crlf.txt': 'line one\r\nline two\r\n',
-    'binary.bin': Buffer.from([0, 1, 2, 255, 0, 10, 13]),
-    'Grüße — 日本.txt': 'héllo wörld\n',
-  }
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content)
-  for (const name of [...Object.keys(files), 'big.bin']) {
-    const hash = await hashFile(join(dir, name))
-    assert.equal(hash.sha, gitHashObject(join(dir, name)), name)
-  }
-  const bigHash = await hashFile(big)
-  assert.equal(bigHash.size, 12 * (256 * 1024 + 7))
-  assert.ok(bigHash.mtimeMs > 0)
-})
+testOnBothReadPaths(
+  'hashFile equals git hash-object for empty, text, binary, non-ASCII and multi-chunk files',
+  async (t) => {
+    const dir = await tempDir(t)
+    const big = join(dir, 'big.bin')
+    // 3 MB of varied bytes crosses many read chunks, and a chunk boundary at an odd offset.
+    await new Promise<void>((done, fail) => {
+      const out = createWriteStream(big)
+      out.on('error', fail)
+      for (let i = 0; i < 12; i++)
+        out.write(Buffer.from(Array.from({ length: 256 * 1024 + 7 }, (_, j) => (i * 31 + j * 7) % 256)))
+      out.end(done)
+    })
+    const files: Record<string, string | Buffer> = {
+      'empty.txt': '',
+      'hello.txt': 'hello\n',
+      'crlf.txt': 'line one\r\nline two\r\n',
+      'binary.bin': Buffer.from([0, 1, 2, 255, 0, 10, 13]),
+      'Grüße — 日本.txt': 'héllo wörld\n',
+    }
+    for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content)
+    for (const name of [...Object.keys(files), 'big.bin']) {
+      const hash = await hashFile(join(dir, name))
+      assert.equal(hash.sha, gitHashObject(join(dir, name)), name)
+    }
+    const bigHash = await hashFile(big)
+    assert.equal(bigHash.size, 12 * (256 * 1024 + 7))
+    assert.ok(bigHash.mtimeMs > 0)
+  },
+)
 
 test('a link target hashed as text equals what git stores for the link', async (t) => {
   const dir = await tempDir(t)
@@ -63,15 +67,18 @@ test('a link target hashed as text equals what git stores for the link', async (
   assert.equal(hashBlob('sub/../target.txt'), staged.split(' ')[1])
 })
 
-test('hashFile refuses a link (it never hashes what a swapped-in link points at) and a missing file, as "changed"', async (t) => {
-  const dir = await tempDir(t)
-  await writeFile(join(dir, 'secret'), 'outside')
-  await symlink(join(dir, 'secret'), join(dir, 'link'))
-  await assert.rejects(hashFile(join(dir, 'link')), FileChangedError)
-  await assert.rejects(hashFile(join(dir, 'gone')), FileChangedError)
-})
+testOnBothReadPaths(
+  'hashFile refuses a link (it never hashes what a swapped-in link points at) and a missing file, as "changed"',
+  async (t) => {
+    const dir = await tempDir(t)
+    await writeFile(join(dir, 'secret'), 'outside')
+    await symlink(join(dir, 'secret'), join(dir, 'link'))
+    await assert.rejects(hashFile(join(dir, 'link')), FileChangedError)
+    await assert.rejects(hashFile(join(dir, 'gone')), FileChangedError)
+  },
+)
 
-test('hashFile of a folder is not a file', async (t) => {
+testOnBothReadPaths('hashFile of a folder is not a file', async (t) => {
   const dir = await tempDir(t)
   await assert.rejects(
     hashFile(dir),
@@ -79,7 +86,7 @@ test('hashFile of a folder is not a file', async (t) => {
   )
 })
 
-test(
+testOnBothReadPaths(
   'a file whose bytes disagree with its stat size (still being written) is reported as changed, not hashed',
   { skip: process.platform !== 'linux' && 'needs /proc' },
   async () => {
