@@ -194,12 +194,41 @@ export class HistoryStore {
   }
 }
 
+/** An entry's fields but its files, which the fast check below reads. */
+const entryHeadSchema = historyEntrySchema.extend({ files: z.array(z.never()).length(0) })
+const OPERATIONS: ReadonlySet<string> = new Set(['add', 'change', 'delete'])
+
+/**
+ * The files of an entry, checked by hand as historyEntrySchema would (and, as zod does, without
+ * keys it does not know); null if any is not a file. A first sync's entries list thousands of
+ * files, and zod's check of them was most of reading the history at a launch (measured: 100 ms
+ * of a 1.2 s warm start of 100,000 files).
+ */
+function filesOf(value: unknown): HistoryFile[] | null {
+  if (!Array.isArray(value)) return null
+  const files: HistoryFile[] = new Array(value.length)
+  for (let i = 0; i < value.length; i++) {
+    const file = value[i] as Partial<Record<keyof HistoryFile, unknown>> | null
+    if (typeof file !== 'object' || file === null) return null
+    const { path, operation, bytes } = file
+    if (typeof path !== 'string' || typeof operation !== 'string' || !OPERATIONS.has(operation)) return null
+    if (typeof bytes !== 'number' || !Number.isFinite(bytes)) return null
+    files[i] = { path, operation: operation as FileOperation, bytes }
+  }
+  return files
+}
+
 function parseLine(line: string): HistoryEntry | null {
+  let json: unknown
   try {
-    const parsed = historyEntrySchema.safeParse(JSON.parse(line))
-    return parsed.success ? parsed.data : null
+    json = JSON.parse(line)
   } catch {
     // A line cut off by a crash, or still being written by another process.
     return null
   }
+  if (typeof json !== 'object' || json === null) return null
+  const files = filesOf((json as { files?: unknown }).files)
+  if (files === null) return null
+  const head = entryHeadSchema.safeParse({ ...json, files: [] })
+  return head.success ? { ...head.data, files } : null
 }

@@ -3,7 +3,7 @@ import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
-import { HistoryStore } from '../../../../../main/core/history/history-store.js'
+import { HistoryStore, historyEntrySchema } from '../../../../../main/core/history/history-store.js'
 
 async function home(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'pail-history-'))
@@ -76,6 +76,51 @@ test('lines that are not entries are skipped, not trusted', async (t) => {
   assert.deepEqual(
     (await store.list()).map((e) => e.time),
     [5],
+  )
+})
+
+test("an entry's files are checked as the schema checks them: what it refuses is skipped, keys it does not know are dropped", async (t) => {
+  const dir = await home(t)
+  const entry = (id: string, files: unknown, more: object = {}): string =>
+    JSON.stringify({
+      ...base,
+      id,
+      time: id.length,
+      status: 'committed',
+      commit: null,
+      link: null,
+      error: null,
+      note: null,
+      files,
+      ...more,
+    })
+  const file = { path: 'a.txt', operation: 'add', bytes: 3 }
+  const lines = [
+    entry('a', [file]),
+    entry('bb', [{ ...file, extra: 'dropped' }], { extra: 'dropped too' }),
+    entry('ccc', [file, { ...file, operation: 'move' }]),
+    entry('dddd', [{ ...file, bytes: '3' }]),
+    entry('eeeee', [{ ...file, path: 5 }]),
+    entry('ffffff', [null]),
+    entry('ggggggg', { 0: file }),
+    entry('hhhhhhhh', [file], { status: 'lost' }),
+    entry('iiiiiiiii', []),
+    // 1e999 reads as Infinity, which the schema refuses.
+    entry('jjjjjjjjjj', [file]).replace('"bytes":3', '"bytes":1e999'),
+  ]
+  await appendFile(join(dir, 'history.jsonl'), lines.join('\n') + '\n')
+  const expected = lines
+    .map((line) => historyEntrySchema.safeParse(JSON.parse(line)))
+    .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
+  assert.deepEqual(
+    expected.map((e) => e.id),
+    ['a', 'bb', 'iiiiiiiii'],
+    'the schema keeps these three',
+  )
+  const read = await new HistoryStore(dir).list()
+  assert.deepEqual(
+    read.sort((x, y) => x.time - y.time),
+    expected,
   )
 })
 
