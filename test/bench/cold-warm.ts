@@ -1,13 +1,14 @@
 /**
  * Case 3 of issue #11: a folder of many small files (100,000 in 2,000 folders at full size).
- * Cold start: Pail's first sync of the folder into an empty repository, in a new process (scan, hash, the first
- * commits), next to git's `add -A`, `commit` and `push` over smart HTTP to the same emulator.
- * Warm start, nothing changed: a PairSyncer pass in a new process (pass-child.ts; what
- * every Pail start does: read and parse the index, ask for the branch tip, scan the folder
+ * Cold start: Pail's first sync of the folder into an empty repository, in a new process (scan,
+ * hash, the first commits), next to git's `add -A`, `commit` and `push` over smart HTTP to the
+ * same emulator. Warm start, nothing changed: a PairSyncer pass in a new process (pass-child.ts;
+ * what every Pail start does: read and parse the index, ask for the branch tip, scan the folder
  * against the index, find nothing to do), next to `git status`, and beside them the same pass in
  * this process (the index already in memory, as in a running Pail) and the floor of any Node
- * program (a plain walk: readdir and lstat of everything). Targets: cold ≤ 1.0× git, warm ≤ 1.0×
- * git status. Both branches are checked file by file. The folder stays for case 4 (many-files.ts).
+ * program (a plain walk: readdir and lstat of everything), in one thread and shared among one
+ * thread per core as git shares its stats. Targets: cold ≤ 1.0× git, warm ≤ 1.0× git status.
+ * Both branches are checked file by file. The folder stays for case 4 (many-files.ts).
  */
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -79,16 +80,24 @@ export async function coldWarmBench(ctx: BenchContext, count: number): Promise<S
       throw new Error(`Pail, warm pass in this process: expected nothing to do, got ${JSON.stringify(run.value)}`)
     warm.push(run.ms)
   }
-  const floors: number[] = []
-  for (let i = 0; i < WARM_RUNS; i++) {
-    const run = await runPassChild<{ ms: number; files: number }>({
-      PAIL_BENCH_MODE: 'floor',
-      PAIL_BENCH_FOLDER: folder,
-    })
-    // The files written, and the README.md the new repository brought down.
-    if (run.files !== count + 1) throw new Error(`the plain walk found ${run.files} files, not ${count + 1}`)
-    floors.push(run.ms)
+  /** The plain walk in a new process, WARM_RUNS times: in one thread (`floor`) or in one per core (`floor-threads`). */
+  const walks = async (mode: 'floor' | 'floor-threads'): Promise<{ ms: number[]; threads: number }> => {
+    const ms: number[] = []
+    let threads = 1
+    for (let i = 0; i < WARM_RUNS; i++) {
+      const run = await runPassChild<{ ms: number; files: number; threads: number }>({
+        PAIL_BENCH_MODE: mode,
+        PAIL_BENCH_FOLDER: folder,
+      })
+      // The files written, and the README.md the new repository brought down.
+      if (run.files !== count + 1) throw new Error(`the plain walk (${mode}) found ${run.files} files, not ${count + 1}`)
+      ms.push(run.ms)
+      threads = run.threads
+    }
+    return { ms, threads }
   }
+  const floors = (await walks('floor')).ms
+  const threaded = await walks('floor-threads')
 
   // git, cold: add, commit, push of the same files into a clone of an equally new repository.
   const gitMark = ctx.server.requestLog.length
@@ -140,6 +149,12 @@ export async function coldWarmBench(ctx: BenchContext, count: number): Promise<S
       },
       { label: '  the same pass in a running Pail (index in memory)', unit: 'ms', pail: warmMs, peers: [statusMs] },
       { label: '  floor: plain Node readdir + lstat of every file', unit: 'ms', pail: floorMs, peers: [statusMs] },
+      {
+        label: `  the same walk shared among ${threaded.threads} threads`,
+        unit: 'ms',
+        pail: median(threaded.ms),
+        peers: [statusMs],
+      },
     ],
     targets: [
       target(
@@ -150,11 +165,11 @@ export async function coldWarmBench(ctx: BenchContext, count: number): Promise<S
       target(
         'warm start ≤ 1.0× git status',
         launchMs <= statusMs,
-        `${formatValue(launchMs, 'ms')} vs ${formatValue(statusMs, 'ms')}, ${formatRatio(launchMs, statusMs)} (${perItem(launchMs, count, 'file')} vs ${perItem(statusMs, count, 'file')}; Node's floor alone ${formatRatio(floorMs, statusMs)})`,
+        `${formatValue(launchMs, 'ms')} vs ${formatValue(statusMs, 'ms')}, ${formatRatio(launchMs, statusMs)} (${perItem(launchMs, count, 'file')} vs ${perItem(statusMs, count, 'file')}; Node's floor alone ${formatRatio(floorMs, statusMs)}, in ${threaded.threads} threads ${formatRatio(median(threaded.ms), statusMs)})`,
       ),
     ],
     notes: [
-      `Pail, cold: one PairSyncer pass in a new process, timed from its start (${coldRequests.described}). Warm, a new process each time, timed from the pass's start (reading and parsing the index from disk, the branch tip, the walk): ${launches.map((ms) => formatValue(ms, 'ms')).join(', ')}; in this process: ${warm.map((ms) => formatValue(ms, 'ms')).join(', ')}; the plain walk: ${floors.map((ms) => formatValue(ms, 'ms')).join(', ')}.`,
+      `Pail, cold: one PairSyncer pass in a new process, timed from its start (${coldRequests.described}). Warm, a new process each time, timed from the pass's start (reading and parsing the index from disk, the branch tip, the walk): ${launches.map((ms) => formatValue(ms, 'ms')).join(', ')}; in this process: ${warm.map((ms) => formatValue(ms, 'ms')).join(', ')}; the plain walk: ${floors.map((ms) => formatValue(ms, 'ms')).join(', ')}; in ${threaded.threads} threads (each walks some of the top-level folders; their start counted): ${threaded.ms.map((ms) => formatValue(ms, 'ms')).join(', ')}.`,
       `git: ${steps}; status runs ${statuses.map((s) => formatValue(s.ms, 'ms')).join(', ')} (a whole process, threads for lstat: core.preloadIndex). All in this machine's page cache.`,
       'Both branches checked: every file is there with its blob sha, nothing else was added.',
     ],

@@ -8,10 +8,13 @@
  * `{"ms":…,"status":…,"uploaded":…,"deleted":…,"downloaded":…}`, timed from the pass's start
  * (process start and module loading, which `tsx` inflates, are left out). `floor`: the least any
  * Node program does to tell that nothing changed, a plain synchronous walk (readdir of every
- * folder, lstat of every file); prints `{"ms":…,"files":…}`.
+ * folder, lstat of every file); prints `{"ms":…,"files":…,"threads":1}`. `floor-threads`: the
+ * same walk shared among as many threads as the machine has cores, as git shares its stats.
  */
 import { lstatSync, readdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { HistoryStore } from '../../main/core/history/history-store.js'
 import { JsonSettingsStore } from '../../main/core/settings/settings-store.js'
 import { PairStore } from '../../main/core/sync/pairs/pair-store.js'
@@ -32,11 +35,56 @@ function walk(dir: string): number {
   return files
 }
 
-if (mode === 'floor') {
+/**
+ * The same walk shared among threads, as git shares its stats among threads: each walks some of
+ * the folder's top-level entries. Plain JavaScript, and no tsx in the threads: their start is
+ * counted, and it should be Node's own.
+ */
+const THREAD_WALK = `
+const { lstatSync, readdirSync } = require('node:fs')
+const { join } = require('node:path')
+const { parentPort, workerData } = require('node:worker_threads')
+function walk(dir) {
+  let files = 0
+  for (const dirent of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, dirent.name)
+    if (dirent.isDirectory()) files += walk(path)
+    else if (lstatSync(path).isFile()) files++
+  }
+  return files
+}
+let files = 0
+for (const name of workerData.names) {
+  const path = join(workerData.root, name)
+  const info = lstatSync(path)
+  if (info.isDirectory()) files += walk(path)
+  else if (info.isFile()) files++
+}
+parentPort.postMessage(files)
+`
+
+async function walkInThreads(root: string, threads: number): Promise<number> {
+  const names = readdirSync(root)
+  const shares = Array.from({ length: threads }, (_, i) => names.filter((_, j) => j % threads === i))
+  const counts = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<number>((resolve, reject) => {
+          const worker = new Worker(THREAD_WALK, { eval: true, execArgv: [], workerData: { root, names: share } })
+          worker.once('message', resolve)
+          worker.once('error', reject)
+        }),
+    ),
+  )
+  return counts.reduce((a, b) => a + b, 0)
+}
+
+if (mode === 'floor' || mode === 'floor-threads') {
   if (!folder) throw new Error('missing PAIL_BENCH_FOLDER')
+  const threads = availableParallelism()
   const started = performance.now()
-  const files = walk(folder)
-  say({ ms: performance.now() - started, files })
+  const files = mode === 'floor' ? walk(folder) : await walkInThreads(folder, threads)
+  say({ ms: performance.now() - started, files, threads: mode === 'floor' ? 1 : threads })
 } else {
   const { PAIL_BENCH_WEB_URL: webUrl, PAIL_BENCH_API_URL: apiUrl } = process.env
   if (!home || !pairId || !webUrl || !apiUrl) throw new Error('missing PAIL_BENCH_* environment')
