@@ -90,7 +90,8 @@ export async function coldWarmBench(ctx: BenchContext, count: number): Promise<S
         PAIL_BENCH_FOLDER: folder,
       })
       // The files written, and the README.md the new repository brought down.
-      if (run.files !== count + 1) throw new Error(`the plain walk (${mode}) found ${run.files} files, not ${count + 1}`)
+      if (run.files !== count + 1)
+        throw new Error(`the plain walk (${mode}) found ${run.files} files, not ${count + 1}`)
       ms.push(run.ms)
       threads = run.threads
     }
