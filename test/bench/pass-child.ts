@@ -11,7 +11,7 @@
  * folder, lstat of every file); prints `{"ms":…,"files":…,"threads":1}`. `floor-threads`: the
  * same walk shared among as many threads as the machine has cores, as git shares its stats.
  */
-import { lstatSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -24,45 +24,15 @@ import { pailAuthService } from './pail-home.js'
 const { PAIL_BENCH_MODE: mode, PAIL_BENCH_HOME: home, PAIL_BENCH_PAIR: pairId, PAIL_BENCH_FOLDER: folder } = process.env
 const say = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`)
 
-/** Every file under `dir`, lstat'ed; returns how many. */
-function walk(dir: string): number {
-  let files = 0
-  for (const dirent of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, dirent.name)
-    if (dirent.isDirectory()) files += walk(path)
-    else if (lstatSync(path).isFile()) files++
-  }
-  return files
-}
+const FLOOR_WALK = new URL('./floor-walk.mjs', import.meta.url)
+// Imported by address, so untyped: its one export, as floor-walk.mjs defines it.
+const { walk } = (await import(FLOOR_WALK.href)) as { walk: (dir: string) => number }
 
 /**
  * The same walk shared among threads, as git shares its stats among threads: each walks some of
- * the folder's top-level entries. Plain JavaScript, and no tsx in the threads: their start is
- * counted, and it should be Node's own.
+ * the folder's top-level entries (floor-walk.mjs, without tsx: their start is counted, and it
+ * should be Node's own).
  */
-const THREAD_WALK = `
-const { lstatSync, readdirSync } = require('node:fs')
-const { join } = require('node:path')
-const { parentPort, workerData } = require('node:worker_threads')
-function walk(dir) {
-  let files = 0
-  for (const dirent of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, dirent.name)
-    if (dirent.isDirectory()) files += walk(path)
-    else if (lstatSync(path).isFile()) files++
-  }
-  return files
-}
-let files = 0
-for (const name of workerData.names) {
-  const path = join(workerData.root, name)
-  const info = lstatSync(path)
-  if (info.isDirectory()) files += walk(path)
-  else if (info.isFile()) files++
-}
-parentPort.postMessage(files)
-`
-
 async function walkInThreads(root: string, threads: number): Promise<number> {
   const names = readdirSync(root)
   const shares = Array.from({ length: threads }, (_, i) => names.filter((_, j) => j % threads === i))
@@ -70,7 +40,7 @@ async function walkInThreads(root: string, threads: number): Promise<number> {
     shares.map(
       (share) =>
         new Promise<number>((resolve, reject) => {
-          const worker = new Worker(THREAD_WALK, { eval: true, execArgv: [], workerData: { root, names: share } })
+          const worker = new Worker(FLOOR_WALK, { execArgv: [], workerData: { floorWalk: true, root, names: share } })
           worker.once('message', resolve)
           worker.once('error', reject)
         }),
