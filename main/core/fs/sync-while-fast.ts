@@ -17,7 +17,7 @@
 export const SLOW_MS = 10
 /** This many slow runs in a row turn the switch off. */
 export const SLOW_RUNS = 3
-/** How long the thread pool is used after a slow run, before synchronous calls are tried again. */
+/** How long the thread pool is used after the slow runs, before synchronous calls are tried again. */
 export const OFF_FOR_MS = 60_000
 
 export class SyncWhileFast {

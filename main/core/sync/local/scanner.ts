@@ -127,7 +127,7 @@ class Walker {
   private readonly rules: IgnoreRules
   private readonly limit: LimitFunction
   private rootUnreadable = false
-  /** Whether plain files are stat'ed synchronously (see lstatEachNow); off for the rest of the scan once a batch was slow. */
+  /** Whether plain files are stat'ed synchronously (see lstatEachNow); off for the rest of the scan once batches were slow (sync-while-fast.ts). */
   private readonly statNow = new SyncWhileFast(SYNC_BATCH_MS, Infinity)
 
   constructor(
