@@ -2,7 +2,7 @@
  * A PairSyncer pass in a process of its own, as a launch of Pail is, and as git's peers run:
  * nothing of the index is in memory (it is read and parsed from disk), and the emulator in the
  * bench process has the other core to itself, as Bitbucket would. Used by case 1 (the burst's
- * pass) and case 3 (the warm start). pass-in-new-process.ts runs it.
+ * pass) and case 3 (the cold start, the warm starts and the floor walks). pass-in-new-process.ts runs it.
  *
  * `pail`: one pass of the bench's pair, with its session from the stored sign-in; prints
  * `{"ms":…,"status":…,"uploaded":…,"deleted":…,"downloaded":…}`, timed from the pass's start

@@ -17,7 +17,9 @@ import { z } from 'zod'
 import { writeFileAtomic } from '../fs/atomic-write.js'
 import { HomeLocks } from '../store/home-locks.js'
 
-export type FileOperation = 'add' | 'change' | 'delete'
+/** What a commit did to a file; the schema and the fast check (filesOf) both read this list. */
+const FILE_OPERATIONS = ['add', 'change', 'delete'] as const
+export type FileOperation = (typeof FILE_OPERATIONS)[number]
 
 export interface HistoryFile {
   path: string
@@ -55,7 +57,7 @@ export const historyEntrySchema = z.object({
   workspace: z.string(),
   repository: z.string(),
   branch: z.string(),
-  files: z.array(z.object({ path: z.string(), operation: z.enum(['add', 'change', 'delete']), bytes: z.number() })),
+  files: z.array(z.object({ path: z.string(), operation: z.enum(FILE_OPERATIONS), bytes: z.number() })),
   status: z.enum(['uploading', 'committed', 'failed', 'held', 'conflict']),
   commit: z.string().nullable(),
   link: z.string().nullable(),
@@ -196,7 +198,7 @@ export class HistoryStore {
 
 /** An entry's fields but its files, which the fast check below reads. */
 const entryHeadSchema = historyEntrySchema.extend({ files: z.array(z.never()).length(0) })
-const OPERATIONS: ReadonlySet<string> = new Set(['add', 'change', 'delete'])
+const OPERATIONS: ReadonlySet<string> = new Set(FILE_OPERATIONS)
 
 /**
  * The files of an entry, checked by hand as historyEntrySchema would (and, as zod does, without
